@@ -1,0 +1,76 @@
+"""The `valorrepl` command: the REPL on a terminal, line by line from a pipe, or `run FILE`."""
+
+import argparse
+import sys
+
+from . import __version__
+from .i18n import _
+from .lines import inputs
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="valorrepl", description=_(
+        "An interactive Python where numbers are Valors: see gradients, draw graphs, train networks."))
+    parser.add_argument("--version", action="version", version=f"valorrepl {__version__}")
+    parser.add_argument("--lang", choices=("pt", "en"), help=_("language of messages (pt or en)"))
+    parser.add_argument("--plugin", action="append", default=[], metavar="FILE.py",
+                        help=_("load a plugin file (may be given more than once)"))
+    parser.add_argument("--plugins-dir", action="append", default=[], metavar="DIR",
+                        help=_("load every plugin file in DIR"))
+    parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
+                        help=_("add the lessons in DIR"))
+    parser.add_argument("--no-plugins", action="store_true", help=_("start without third-party plugins"))
+    parser.add_argument("--traceback", action="store_true", help=_("show full tracebacks on errors"))
+    sub = parser.add_subparsers(dest="action", metavar="{run}")
+    run = sub.add_parser("run", help=_("run a file of REPL lines (Python and :commands)"))
+    run.add_argument("file")
+    return parser
+
+
+def make_session(options):
+    from .session import Session
+    return Session(language=options.lang, load_plugins=not options.no_plugins,
+                   plugin_files=options.plugin, plugin_dirs=options.plugins_dir,
+                   lesson_dirs=options.lessons_dir, traceback=options.traceback)
+
+
+def report_plugin_failures(session, write):
+    for failure in session.plugin_failures:
+        write(_("Plugin not loaded: {failure}").format(failure=failure))
+
+
+def run_lines(session, lines, out=sys.stdout, err=sys.stderr):
+    """Pipe mode: answer each input before reading the next, with no prompt or colour.
+    Returns 0, or 1 when the last input failed."""
+    from .repl.printer import plain_text
+
+    status = 0
+    for source in inputs(lines):
+        def emit(reply):
+            stream = err if reply.kind in ("error", "warning") else out
+            stream.write(plain_text(reply) + "\n")
+            stream.flush()
+        outcome = session.run(source, emit)
+        status = 0 if outcome.ok else 1
+        if session.quit_requested:
+            break
+    return status
+
+
+def main(argv=None):
+    options = build_parser().parse_args(argv)
+    session = make_session(options)
+    report_plugin_failures(session, lambda text: print(text, file=sys.stderr))
+    if options.action == "run":
+        try:
+            with open(options.file, encoding="utf-8") as handle:
+                run_lines(session, handle)
+        except OSError as error:
+            print(f"valorrepl: {error.strerror}: {options.file}", file=sys.stderr)
+            return 2
+        return 0
+    if not sys.stdin.isatty():
+        run_lines(session, sys.stdin)
+        return 0
+    from .repl.app import run_repl
+    return run_repl(session)

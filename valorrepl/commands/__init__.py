@@ -1,0 +1,1 @@
+"""The built-in commands, one module each; each registers itself as any plugin would."""

@@ -1,0 +1,121 @@
+"""`:train` — train a multilayer perceptron on a data set, with progress and a summary."""
+
+import time
+
+from .. import data
+from ..errors import CommandError
+from ..hookspecs import hookimpl
+from ..i18n import _
+from ..nn import ACTIVATIONS, MLP
+from ..registry import command, option
+from ..session import Outcome
+from ..train import LOSSES, accuracy, fit, predict
+
+# what works well for each kind of task, when the learner does not say
+DEFAULTS = {
+    "regression": dict(layers="3,2,1", activation="sigmoid", loss="sse", epochs=1000, lr=0.5),
+    "classification": dict(layers="8,8,1", activation="tanh", loss="hinge", epochs=100, lr=0.2),
+}
+LARGE = dict(epochs=100)   # data sets of hundreds of rows need fewer passes
+PROGRESS_UPDATES = 20      # how many progress replies a run sends at most
+
+
+def _complete_data(session, word):
+    return [name for name in session.datasets if name.startswith(word)]
+
+
+@command("train", aliases=("treinar", "t"), cancellable=True, complete=_complete_data, options=(
+    option("data", nargs="?", default="course", help="course (default), xor, moons, circles, penguins or FILE.csv"),
+    option("--target", help="the column to predict (CSV files and penguins)"),
+    option("--layers", help="neurons per layer, output last, e.g. 3,2,1"),
+    option("--activation", choices=tuple(ACTIVATIONS), help="activation of every neuron"),
+    option("--epochs", type=int, help="passes over the data"),
+    option("--lr", type=float, help="learning rate"),
+    option("--loss", choices=tuple(LOSSES), help="sse, mse or hinge"),
+    option("--seed", type=int, default=0, help="seed of the initial weights"),
+))
+def train_command(session, args, emit):
+    """Train a multilayer perceptron (an MLP) with gradient descent.
+
+    Example:
+        >>> :train --epochs 200
+        >>> :train moons --layers 8,8,1 --epochs 50
+    """
+    dataset = _load(session, args)
+    settings = dict(DEFAULTS[dataset.task])
+    if len(dataset) > 50:
+        settings.update(LARGE)
+    settings.update({k: v for k, v in vars(args).items() if v is not None and k in settings})
+    sizes = _layer_sizes(settings["layers"])
+    if args.epochs is not None and args.epochs < 1:
+        raise CommandError(_("--epochs must be at least 1"))
+    if sizes[-1] != 1:
+        raise CommandError(_("the last layer must have 1 neuron: it gives the prediction"))
+    output = "linear" if dataset.task == "classification" else None
+    model = MLP(len(dataset.features), sizes, settings["activation"], output, seed=args.seed)
+    session.namespace.update(model=model, dataset=dataset)
+    emit.text(_("Training {model} on {data}: {n} samples, {epochs} epochs, learning rate {lr}, loss {loss}.")
+              .format(model=f"MLP({len(dataset.features)}, {sizes})", data=dataset.name, n=len(dataset),
+                      epochs=settings["epochs"], lr=settings["lr"], loss=settings["loss"]))
+    every = max(1, settings["epochs"] // PROGRESS_UPDATES)
+
+    def report(epoch):
+        if epoch.epoch % every == 0 or epoch.epoch == epoch.epochs:
+            emit.progress(epoch.epoch, epoch.epochs, _("epoch {epoch}/{epochs}  loss {loss:.6f}")
+                          .format(epoch=epoch.epoch, epochs=epoch.epochs, loss=epoch.loss))
+
+    started = time.perf_counter()
+    result = fit(model, dataset.xs, dataset.ys, settings["epochs"], settings["lr"], settings["loss"],
+                 on_epoch=report, should_stop=session.should_stop)
+    seconds = time.perf_counter() - started
+    session.namespace.update(loss=result.loss, losses=result.losses)
+    if result.loss is not None and not result.loss.label:
+        result.loss.label = "loss"
+    _summary(dataset, model, result, seconds, emit)
+    if result.stopped:
+        emit.warning(_("Stopped after {n} epochs; the model keeps what it learnt.").format(n=len(result.losses)))
+        return Outcome("cancelled")
+    return Outcome("ok")
+
+
+def _load(session, args):
+    name = args.data
+    if name in session.datasets and name != "penguins":
+        return session.datasets[name]()
+    try:
+        return data.load(name, args.target)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _layer_sizes(text):
+    try:
+        sizes = [int(part) for part in str(text).replace(" ", "").split(",") if part]
+    except ValueError:
+        raise CommandError(_("--layers takes whole numbers separated by commas, e.g. 3,2,1")) from None
+    if not sizes or min(sizes) < 1:
+        raise CommandError(_("--layers takes whole numbers separated by commas, e.g. 3,2,1"))
+    return sizes
+
+
+def _summary(dataset, model, result, seconds, emit):
+    final = result.loss.data if result.loss is not None else float("nan")
+    emit.text(_("Final loss {loss:.6f} after {epochs} epochs ({seconds:.2f} s).")
+              .format(loss=final, epochs=len(result.losses), seconds=seconds))
+    predictions = predict(model, dataset.xs)
+    if dataset.task == "classification":
+        emit.text(_("Accuracy: {share:.0%} of {n} samples.").format(
+            share=accuracy(predictions, dataset.ys), n=len(dataset)))
+        return
+    shown = list(zip(predictions, dataset.ys))[:10]
+    rows = [[dataset.unscale(p.data), dataset.unscale(t)] for p, t in shown]
+    title = _("Predictions beside targets ({target}):").format(target=dataset.target)
+    if len(dataset) > len(shown):
+        title += " " + _("the first {n} of {total}").format(n=len(shown), total=len(dataset))
+    emit.table([_("prediction"), _("target")], rows, title)
+    emit.text(_("The model is in `model` and its loss in `loss`: try :grad loss or :draw loss."))
+
+
+@hookimpl
+def register_commands(registry):
+    registry.add(train_command)

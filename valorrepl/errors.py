@@ -1,0 +1,21 @@
+"""The few exceptions valorrepl owns; everything else is Python's own."""
+
+
+class CommandError(Exception):
+    """A :command used the wrong way: shown as one line plus the command's usage, no traceback."""
+
+    def __init__(self, message, usage=""):
+        super().__init__(message)
+        self.usage = usage
+
+
+class CommandConflict(Exception):
+    """Two plugins tried to add the same command, lesson, check or data set name."""
+
+
+class PluginFailure(Exception):
+    """A plugin could not be loaded or failed inside a hook."""
+
+    def __init__(self, plugin, source, error):
+        super().__init__(f"{plugin} ({source}): {type(error).__name__}: {error}")
+        self.plugin, self.source, self.error = plugin, source, error

@@ -1,0 +1,91 @@
+"""Messages in the learner's language: `_()` over gettext catalogs (locale/<lang>/LC_MESSAGES).
+
+The catalogs are kept as .po text and read directly, so no compile step is needed and a
+teacher can fix a translation with any editor. English is the source language.
+"""
+
+import ast
+import gettext
+import os
+from pathlib import Path
+
+__all__ = ["_", "N_", "set_language", "get_language", "detect_language", "LANGUAGES"]
+
+LANGUAGES = ("en", "pt")
+LOCALE_DIR = Path(__file__).with_name("locale")
+_state = {"language": "en", "catalog": gettext.NullTranslations()}
+
+
+class PoTranslations(gettext.NullTranslations):
+    """A gettext catalog read from a .po file (msgid / msgstr pairs, no plural forms)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.messages = parse_po(Path(path).read_text(encoding="utf-8"))
+
+    def gettext(self, message):
+        return self.messages.get(message) or message
+
+
+def parse_po(text):
+    """msgid → msgstr from the text of a .po file; untranslated and fuzzy entries are left out."""
+    messages, entry, key, fuzzy = {}, {}, None, False
+
+    def finish():
+        if entry.get("msgid") and entry.get("msgstr") and not fuzzy:
+            messages[entry["msgid"]] = entry["msgstr"]
+
+    for line in text.splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            finish()
+            entry, key, fuzzy = {}, None, False
+        elif line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith(("msgid ", "msgstr ")):
+            if line.startswith("msgid ") and "msgstr" in entry:
+                finish()
+                entry, fuzzy = {}, False
+            key, _, rest = line.partition(" ")
+            entry[key] = ast.literal_eval(rest)
+        elif line.startswith('"') and key:
+            entry[key] += ast.literal_eval(line)
+    return messages
+
+
+def detect_language(requested=None, environ=os.environ):
+    """--lang first, then VALORREPL_LANG, then the locale; English when none is known."""
+    candidates = [requested, environ.get("VALORREPL_LANG")]
+    candidates += [environ.get(name) for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
+    for candidate in candidates:
+        if candidate:
+            code = candidate.replace("-", "_").split("_")[0].split(".")[0].split(":")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if candidate in (requested, environ.get("VALORREPL_LANG")):
+                continue
+    return "en"
+
+
+def set_language(language):
+    language = language if language in LANGUAGES else "en"
+    catalog_file = LOCALE_DIR / language / "LC_MESSAGES" / "valorrepl.po"
+    catalog = PoTranslations(catalog_file) if catalog_file.exists() else gettext.NullTranslations()
+    _state.update(language=language, catalog=catalog)
+    return language
+
+
+def get_language():
+    return _state["language"]
+
+
+def _(message):
+    """The message in the current language."""
+    return _state["catalog"].gettext(message)
+
+
+def N_(message):
+    """Marks a message for translation where it is defined; `_()` translates it where shown."""
+    return message

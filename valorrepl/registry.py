@@ -1,0 +1,127 @@
+"""Commands (`:grad`, `:draw`…): declared once, so usage, :help, completion and errors agree.
+
+A command is a function `(session, args, emit)` wrapped by the `command` decorator, which
+reads its summary (the docstring's first line) and its example (the docstring's text after
+"Example:", a transcript whose `>>> ` lines are input). Options are argparse arguments.
+"""
+
+import argparse
+import difflib
+import inspect
+import shlex
+from dataclasses import dataclass, field
+
+from .errors import CommandConflict, CommandError
+from .i18n import _
+
+__all__ = ["Option", "option", "Command", "command", "CommandRegistry"]
+
+
+@dataclass(frozen=True)
+class Option:
+    flags: tuple
+    settings: dict
+
+    @property
+    def positional(self):
+        return not self.flags[0].startswith("-")
+
+
+def option(*flags, **settings):
+    """One argument of a command, with argparse's words: option("--epochs", type=int, default=100)."""
+    return Option(flags, settings)
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints and exits on errors; a command must raise instead, so the REPL goes on
+    def error(self, message):
+        raise CommandError(message, self.format_usage().strip())
+
+    def exit(self, status=0, message=None):
+        raise CommandError(message or "", self.format_usage().strip())
+
+
+@dataclass
+class Command:
+    name: str
+    run: object                     # function (session, args, emit)
+    aliases: tuple = ()
+    options: tuple = ()
+    summary: str = ""               # English; `_()` translates it where shown
+    example: str = ""
+    complete: object = None         # (session, word) → candidates for positional arguments
+    plugin: str = ""                # the plugin that registered it, for :plugins and errors
+    cancellable: bool = False       # long-running: Ctrl-C asks it to stop between steps
+
+    def parser(self):
+        parser = _Parser(prog=f":{self.name}", description=_(self.summary), add_help=False)
+        for opt in self.options:
+            settings = dict(opt.settings)
+            if "help" in settings:
+                settings["help"] = _(settings["help"])
+            parser.add_argument(*opt.flags, **settings)
+        return parser
+
+    def parse(self, argument_text):
+        try:
+            words = shlex.split(argument_text)
+        except ValueError as error:
+            raise CommandError(f"{error}", self.usage()) from None
+        return self.parser().parse_args(words)
+
+    def usage(self):
+        return self.parser().format_usage().strip().replace("usage: ", _("usage: "), 1)
+
+    def option_flags(self):
+        return [flag for opt in self.options if not opt.positional for flag in opt.flags]
+
+
+def command(name, *, aliases=(), options=(), complete=None, cancellable=False):
+    """Turn a function (session, args, emit) into a Command; the docstring gives summary and example."""
+    def wrap(function):
+        doc = inspect.cleandoc(function.__doc__ or "")
+        summary = doc.splitlines()[0] if doc else ""
+        example = doc.partition("Example:")[2].strip("\n")
+        return Command(name, function, tuple(aliases), tuple(options), summary,
+                       inspect.cleandoc(example) if example else "", complete,
+                       cancellable=cancellable)
+    return wrap
+
+
+@dataclass
+class CommandRegistry:
+    commands: dict = field(default_factory=dict)   # canonical name → Command
+    names: dict = field(default_factory=dict)      # every name and alias → Command
+
+    def add(self, cmd, plugin=""):
+        cmd.plugin = cmd.plugin or plugin
+        for name in (cmd.name, *cmd.aliases):
+            other = self.names.get(name)
+            if other is not None and other is not cmd:
+                raise CommandConflict(_(":{name} is added by both {first} and {second}").format(
+                    name=name, first=other.plugin or "?", second=cmd.plugin or "?"))
+        self.commands[cmd.name] = cmd
+        for name in (cmd.name, *cmd.aliases):
+            self.names[name] = cmd
+        return cmd
+
+    def remove_plugin(self, plugin):
+        for cmd in [c for c in self.commands.values() if c.plugin == plugin]:
+            del self.commands[cmd.name]
+            for name in (cmd.name, *cmd.aliases):
+                self.names.pop(name, None)
+
+    def get(self, name):
+        cmd = self.names.get(name)
+        if cmd is None:
+            close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
+            hint = (" " + _("Did you mean {names}?").format(names=", ".join(":" + c for c in close))
+                    if close else " " + _("Type :help to see the commands."))
+            raise CommandError(_("unknown command :{name}.").format(name=name) + hint)
+        return cmd
+
+    def __iter__(self):
+        return iter(sorted(self.commands.values(), key=lambda c: c.name))
+
+    def __contains__(self, name):
+        return name in self.names
