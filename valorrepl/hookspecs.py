@@ -42,3 +42,13 @@ def lesson_dirs():
 @hookspec
 def session_started(session):
     """Called once the session is ready: plugins may add names to session.namespace."""
+
+
+@hookspec
+def before_run(session, source):
+    """Called before each input (the text the learner sent) runs; lessons take a snapshot here."""
+
+
+@hookspec
+def after_run(session, source, outcome, emit):
+    """Called after each input ran, with its Outcome; may emit more replies (a lesson's verdict)."""

@@ -17,11 +17,17 @@ _state = {"language": "en", "catalog": gettext.NullTranslations()}
 
 
 class PoTranslations(gettext.NullTranslations):
-    """A gettext catalog read from a .po file (msgid / msgstr pairs, no plural forms)."""
+    """A gettext catalog read from .po files (msgid / msgstr pairs, no plural forms).
 
-    def __init__(self, path):
+    Every .po file of a language's folder is read, so each part of valorrepl (and each plugin
+    that ships a catalog) keeps its messages in a file of its own.
+    """
+
+    def __init__(self, paths):
         super().__init__()
-        self.messages = parse_po(Path(path).read_text(encoding="utf-8"))
+        self.messages = {}
+        for path in paths:
+            self.messages.update(parse_po(Path(path).read_text(encoding="utf-8")))
 
     def gettext(self, message):
         return self.messages.get(message) or message
@@ -71,10 +77,42 @@ def detect_language(requested=None, environ=os.environ):
 
 def set_language(language):
     language = language if language in LANGUAGES else "en"
-    catalog_file = LOCALE_DIR / language / "LC_MESSAGES" / "valorrepl.po"
-    catalog = PoTranslations(catalog_file) if catalog_file.exists() else gettext.NullTranslations()
+    files = sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+    catalog = PoTranslations(files) if files else gettext.NullTranslations()
     _state.update(language=language, catalog=catalog)
     return language
+
+
+def add_catalog(folder):
+    """Merge a plugin's own catalogs (folder/<lang>/LC_MESSAGES/*.po) into the current language."""
+    catalog = _state["catalog"]
+    files = sorted((Path(folder) / _state["language"] / "LC_MESSAGES").glob("*.po"))
+    if files and isinstance(catalog, PoTranslations):
+        catalog.messages.update(PoTranslations(files).messages)
+    elif files:
+        _state["catalog"] = PoTranslations(files)
+
+
+def source_messages(package_dir=Path(__file__).parent):
+    """Every literal message given to _() or N_() in the package's code, with where it is."""
+    found = {}
+    for path in sorted(package_dir.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
+                    and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.setdefault(node.args[0].value, f"{path.relative_to(package_dir.parent)}:{node.lineno}")
+    return found
+
+
+def missing_translations(language="pt", extra=()):
+    """Messages of the code (and `extra` ones, such as command summaries) with no translation."""
+    files = sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+    known = PoTranslations(files).messages if files else {}
+    wanted = dict(source_messages())
+    wanted.update({message: "(registered at run time)" for message in extra if message})
+    return {message: where for message, where in wanted.items() if message not in known}
 
 
 def get_language():

@@ -207,6 +207,7 @@ class Session:
         self.plugins = {}                 # name → plugins.PluginInfo
         self.plugin_failures = []         # PluginFailure, in the order they happened
         self.lesson_dirs = list(lesson_dirs)
+        self.status = ""                  # one line for a toolbar (the current lesson and step)
         self.quit_requested = False       # set by :quit; front ends check it after each input
         self._stop = threading.Event()
         self._started = False
@@ -281,6 +282,7 @@ class Session:
         for what the learner typed; KeyboardInterrupt becomes a cancelled outcome."""
         emitter = emit if isinstance(emit, Emitter) else Emitter(emit or (lambda reply: None))
         outcome = Outcome()
+        self._call_hook("before_run", emitter, session=self, source=text)
         try:
             for kind, chunk in split_input(text):
                 outcome = (self._run_command(chunk, emitter) if kind == "command"
@@ -290,7 +292,20 @@ class Session:
         except KeyboardInterrupt as error:
             emitter.warning(_("Interrupted."))
             outcome = Outcome("cancelled", error=error)
+        self._call_hook("after_run", emitter, session=self, source=text, outcome=outcome, emit=emitter)
         return outcome
+
+    def _call_hook(self, name, emitter, **kwargs):
+        """Call one hook in every plugin; a plugin that fails there is named, and the rest go on."""
+        for impl in reversed(getattr(self.manager.hook, name).get_hookimpls()):
+            try:
+                impl.function(*[kwargs[arg] for arg in impl.argnames])
+            except KeyboardInterrupt:
+                raise
+            except Exception as error:
+                self.last_error = (error, name)
+                emitter.error(_("Plugin {plugin} failed in {hook}: {error}. Type :tb for details.")
+                           .format(plugin=impl.plugin_name, hook=name, error=describe(error)))
 
     def _run_python(self, text, emit):
         try:
