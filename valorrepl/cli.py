@@ -21,10 +21,21 @@ def build_parser():
                         help=_("add the lessons in DIR"))
     parser.add_argument("--no-plugins", action="store_true", help=_("start without third-party plugins"))
     parser.add_argument("--traceback", action="store_true", help=_("show full tracebacks on errors"))
-    sub = parser.add_subparsers(dest="action", metavar="{run}")
+    sub = parser.add_subparsers(dest="action")
     run = sub.add_parser("run", help=_("run a file of REPL lines (Python and :commands)"))
     run.add_argument("file")
+    for module in subcommand_modules():
+        module.add_parser(sub)
     return parser
+
+
+# modules that add a subcommand: each has add_parser(subparsers) and run(options) → exit status
+SUBCOMMANDS = ()
+
+
+def subcommand_modules():
+    import importlib
+    return [importlib.import_module(name) for name in SUBCOMMANDS]
 
 
 def make_session(options):
@@ -59,6 +70,9 @@ def run_lines(session, lines, out=sys.stdout, err=sys.stderr):
 
 def main(argv=None):
     options = build_parser().parse_args(argv)
+    for module in subcommand_modules():
+        if getattr(options, "action", None) in getattr(module, "ACTIONS", ()):
+            return module.run(options)
     session = make_session(options)
     report_plugin_failures(session, lambda text: print(text, file=sys.stderr))
     if options.action == "run":

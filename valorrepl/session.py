@@ -21,7 +21,7 @@ from .errors import CommandConflict, CommandError, PluginFailure
 from .i18n import _, detect_language, set_language
 from .registry import CommandRegistry
 
-__all__ = ["Session", "Reply", "Outcome", "Table", "Image", "Progress"]
+__all__ = ["Session", "Reply", "Outcome", "Table", "Image", "Progress", "Styled"]
 
 
 # ---- what a session sends out ----
@@ -46,6 +46,13 @@ class Progress:
     done: int
     total: int
     message: str = ""
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Text in pieces, each with a style class (grad.positive, grad.negative, muted, ok, …).
+    Front ends colour the classes as they like; the plain text never relies on colour."""
+    fragments: list               # (style_class, text) pairs
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,9 @@ class Emitter:
 
     def error(self, text):
         self.sink(Reply("error", text))
+
+    def styled(self, fragments):
+        self.sink(Reply("text", "".join(text for _style, text in fragments), Styled(list(fragments))))
 
     def value(self, value):
         self.sink(Reply("value", _safe_repr(value), value))
@@ -208,6 +218,10 @@ class Session:
         self.plugin_failures = []         # PluginFailure, in the order they happened
         self.lesson_dirs = list(lesson_dirs)
         self.status = ""                  # one line for a toolbar (the current lesson and step)
+        self.width = 80                   # columns the front end can show; drawings fit in it
+        self.color = True                 # False: front ends show no colour (NO_COLOR, --no-color)
+        self.pending = None               # a function(emit) that an empty input runs (--step)
+        self.inputs = []                  # every input that ran without error, for :save
         self.quit_requested = False       # set by :quit; front ends check it after each input
         self._stop = threading.Event()
         self._started = False
@@ -282,6 +296,8 @@ class Session:
         for what the learner typed; KeyboardInterrupt becomes a cancelled outcome."""
         emitter = emit if isinstance(emit, Emitter) else Emitter(emit or (lambda reply: None))
         outcome = Outcome()
+        if not text.strip():
+            return self._run_pending(emitter)
         self._call_hook("before_run", emitter, session=self, source=text)
         try:
             for kind, chunk in split_input(text):
@@ -292,8 +308,22 @@ class Session:
         except KeyboardInterrupt as error:
             emitter.warning(_("Interrupted."))
             outcome = Outcome("cancelled", error=error)
+        if outcome.ok:
+            self.inputs.append(text)
         self._call_hook("after_run", emitter, session=self, source=text, outcome=outcome, emit=emitter)
         return outcome
+
+    def _run_pending(self, emit):
+        # an empty input (Enter) continues what a command left pending, such as :grad --step
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return Outcome()
+        try:
+            pending(emit)
+        except KeyboardInterrupt:
+            self.pending = None
+            return Outcome("cancelled")
+        return Outcome()
 
     def _call_hook(self, name, emitter, **kwargs):
         """Call one hook in every plugin; a plugin that fails there is named, and the rest go on."""
