@@ -26,6 +26,7 @@ DEFAULT_PLUGINS = (
     "valorrepl.commands.draw",
     "valorrepl.commands.train",
     "valorrepl.commands.basics",
+    "valorrepl.commands.glossary",
 )
 
 
