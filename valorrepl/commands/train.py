@@ -1,14 +1,15 @@
 """`:train` — train a multilayer perceptron on a data set, with progress and a summary."""
 
 import time
+from pathlib import Path
 
-from .. import data
+from .. import data, plots
 from ..errors import CommandError
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..nn import ACTIVATIONS, MLP
 from ..registry import command, option
-from ..session import Outcome
+from ..session import Image, Outcome
 from ..train import LOSSES, accuracy, fit, predict
 
 # what works well for each kind of task, when the learner does not say
@@ -33,6 +34,7 @@ def _complete_data(session, word):
     option("--lr", type=float, help="learning rate"),
     option("--loss", choices=tuple(LOSSES), help="sse, mse or hinge"),
     option("--seed", type=int, default=0, help="seed of the initial weights"),
+    option("--plot", metavar="FILE", help="also write the loss curve to FILE (.svg or .png)"),
 ))
 def train_command(session, args, emit):
     """Train a multilayer perceptron (an MLP) with gradient descent.
@@ -72,6 +74,7 @@ def train_command(session, args, emit):
     if result.loss is not None and not result.loss.label:
         result.loss.label = "loss"
     _summary(dataset, model, result, seconds, emit)
+    _pictures(session, dataset, model, result, args.plot, emit)
     if result.stopped:
         emit.warning(_("Stopped after {n} epochs; the model keeps what it learnt.").format(n=len(result.losses)))
         return Outcome("cancelled")
@@ -114,6 +117,26 @@ def _summary(dataset, model, result, seconds, emit):
         title += " " + _("the first {n} of {total}").format(n=len(shown), total=len(dataset))
     emit.table([_("prediction"), _("target")], rows, title)
     emit.text(_("The model is in `model` and its loss in `loss`: try :grad loss or :draw loss."))
+
+
+def _pictures(session, dataset, model, result, plot_file, emit):
+    """The loss curve (text for terminals, SVG for notebooks) and, for 2-D classes, the regions."""
+    if len(result.losses) > 1:
+        chart = "".join(text for _style, text in plots.loss_chart(result.losses, session.width - 12))
+        emit.image(Image("image/svg+xml", plots.loss_svg(result.losses),
+                         description=_("The loss per epoch, from {first:.4g} to {last:.4g}.").format(
+                             first=result.losses[0], last=result.losses[-1])), chart.rstrip("\n"))
+    if plot_file:
+        suffix = Path(plot_file).suffix.lower()
+        if suffix not in (".svg", ".png"):
+            raise CommandError(_("--plot writes .svg or .png files, not {suffix}").format(suffix=suffix or "''"))
+        picture = plots.loss_svg(result.losses) if suffix == ".svg" else plots.loss_png(result.losses)
+        Path(plot_file).write_bytes(picture)
+        emit.text(_("Wrote {path}").format(path=plot_file))
+    if dataset.task == "classification" and len(dataset.features) == 2:
+        emit.text(_("Decision regions: · the model says −1, + it says +1; points o (−1) and x (+1), "
+                    "capitals where the model is wrong."))
+        emit.styled(plots.decision_regions(model, dataset.xs, dataset.ys, min(session.width, 70) - 2, 18))
 
 
 @hookimpl
