@@ -30,7 +30,7 @@ def build_parser():
 
 
 # modules that add a subcommand: each has add_parser(subparsers) and run(options) → exit status
-SUBCOMMANDS = ()
+SUBCOMMANDS = ("valorrepl.kernel.install",)
 
 
 def subcommand_modules():
