@@ -167,6 +167,9 @@ def test_train_streams_progress_in_one_updated_display(kernel):
     assert "epoch 2/40" in first["data"]["text/plain"] and len(updates) >= 10
     assert {u["transient"]["display_id"] for u in updates} == {first["transient"]["display_id"]}
     assert "epoch 40/40" in updates[-1]["data"]["text/plain"] and "Final loss" in cell.stdout
+    pictures = [d["data"] for d in cell.outputs("display_data") if "text/plain" in d["data"]
+                and ("image/svg+xml" in d["data"] or "image/png" in d["data"])]
+    assert pictures, "the loss curve comes as a picture"
 
 
 def test_errors_come_back_as_error_replies(kernel):
@@ -184,6 +187,15 @@ def test_quit_in_a_notebook_does_no_harm(kernel):
     cell = kernel.execute(":quit")
     assert cell.status == "ok" and "Kernel menu" in cell.stdout
     assert kernel.execute("1 + 1").outputs("execute_result")[0]["data"]["text/plain"] == "2"
+
+
+def test_input_asks_the_notebook(kernel):
+    msg_id = kernel.client.execute("name = input('who? ')\nprint('hello', name)", allow_stdin=True)
+    request = kernel.client.get_stdin_msg(timeout=TIMEOUT)
+    assert request["content"]["prompt"] == "who? "
+    kernel.client.input("Ana")
+    assert kernel._reply(msg_id)["status"] == "ok"
+    assert kernel.execute("name").outputs("execute_result")[0]["data"]["text/plain"] == "'Ana'"
 
 
 # ---- interrupt ----
@@ -253,13 +265,19 @@ def test_is_complete_for_console_clients(kernel):
 
 # ---- language ----
 
-def test_portuguese_via_valorrepl_lang(prefix, tmp_path):
+def test_portuguese_via_valorrepl_lang_and_plugin_failures_shown_once(prefix, tmp_path):
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "broken.py").write_text("raise RuntimeError('boom')\n")
     kernel = Kernel(prefix, tmp_path, VALORREPL_LANG="pt")
     try:
         info = kernel.request("kernel_info")
         assert "Digite :ajuda" in info["banner"]
+        first = kernel.execute("1 + 1")
+        assert first.status == "ok" and "Plugin não carregado: broken" in first.stderr
+        assert "RuntimeError: boom" in first.stderr
         cell = kernel.execute(":gard c")
         assert cell.status == "error" and "comando desconhecido :gard" in cell.stderr
+        assert "broken" not in cell.stderr   # the startup note comes once
         assert "Você quis dizer :grad" in cell.reply["evalue"]
     finally:
         kernel.shutdown()

@@ -112,6 +112,17 @@ class MLP(Module):
     def sizes(self):
         return [len(self.layers[0].neurons[0].weights)] + [len(layer.neurons) for layer in self.layers]
 
+    def to_torch(self):
+        """The same network as a torch nn.Sequential (float64), with these weights."""
+        from .bridge import mlp_to_torch
+        return mlp_to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module):
+        """An MLP with the weights of a torch network of Linear layers and activations."""
+        from .bridge import mlp_from_torch
+        return mlp_from_torch(module)
+
     def __repr__(self):
         return f"MLP of [{', '.join(map(repr, self.layers))}]"
 

@@ -27,6 +27,7 @@ DEFAULT_PLUGINS = (
     "valorrepl.commands.train",
     "valorrepl.commands.basics",
     "valorrepl.commands.glossary",
+    "valorrepl.commands.torch",
 )
 
 

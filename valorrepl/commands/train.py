@@ -11,6 +11,7 @@ from ..nn import ACTIVATIONS, MLP
 from ..registry import command, option
 from ..session import Image, Outcome
 from ..train import LOSSES, accuracy, fit, predict
+from . import torch as beside_torch
 
 # what works well for each kind of task, when the learner does not say
 DEFAULTS = {
@@ -35,6 +36,8 @@ def _complete_data(session, word):
     option("--loss", choices=tuple(LOSSES), help="sse, mse or hinge"),
     option("--seed", type=int, default=0, help="seed of the initial weights"),
     option("--plot", metavar="FILE", help="also write the loss curve to FILE (.svg or .png)"),
+    option("--backend", choices=("valor", "torch"), default="valor",
+           help="torch: train the same network in PyTorch too, and compare"),
 ))
 def train_command(session, args, emit):
     """Train a multilayer perceptron (an MLP) with gradient descent.
@@ -42,6 +45,7 @@ def train_command(session, args, emit):
     Example:
         >>> :train --epochs 200
         >>> :train moons --layers 8,8,1 --epochs 50
+        >>> :train --epochs 200 --backend torch
     """
     dataset = _load(session, args)
     settings = dict(DEFAULTS[dataset.task])
@@ -55,6 +59,8 @@ def train_command(session, args, emit):
         raise CommandError(_("the last layer must have 1 neuron: it gives the prediction"))
     output = "linear" if dataset.task == "classification" else None
     model = MLP(len(dataset.features), sizes, settings["activation"], output, seed=args.seed)
+    # copied before training, so that PyTorch starts from the same weights
+    torch_model = beside_torch.copy_for_training(model) if args.backend == "torch" else None
     session.namespace.update(model=model, dataset=dataset)
     emit.text(_("Training {model} on {data}: {n} samples, {epochs} epochs, learning rate {lr}, loss {loss}.")
               .format(model=f"MLP({len(dataset.features)}, {sizes})", data=dataset.name, n=len(dataset),
@@ -75,6 +81,9 @@ def train_command(session, args, emit):
         result.loss.label = "loss"
     _summary(dataset, model, result, seconds, emit)
     _pictures(session, dataset, model, result, args.plot, emit)
+    if torch_model is not None and not result.stopped:
+        if beside_torch.train_beside(session, torch_model, dataset, settings, result, seconds, emit).stopped:
+            return Outcome("cancelled")
     if result.stopped:
         emit.warning(_("Stopped after {n} epochs; the model keeps what it learnt.").format(n=len(result.losses)))
         return Outcome("cancelled")
