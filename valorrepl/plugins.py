@@ -26,6 +26,8 @@ DEFAULT_PLUGINS = (
     "valorrepl.commands.draw",
     "valorrepl.commands.train",
     "valorrepl.commands.basics",
+    "valorrepl.commands.check",
+    "valorrepl.commands.workspace",
     "valorrepl.commands.glossary",
     "valorrepl.commands.torch",
 )

@@ -1,10 +1,7 @@
-"""Small commands: :quit, :tb, :vars, :reset and :auto."""
+"""Small commands: :quit, :tb and :auto (:vars and :reset live in workspace.py)."""
 
-from ..engine import Valor
 from ..hookspecs import hookimpl
 from ..i18n import _
-from ..nn import Module
-from ..data import Dataset
 from ..registry import command, option
 
 
@@ -30,41 +27,6 @@ def traceback_command(session, args, emit):
     emit.text(text or _("No error so far."))
 
 
-@command("vars", aliases=("variaveis",))
-def vars_command(session, args, emit):
-    """List the variables that hold Valors, networks and data sets.
-
-    Example:
-        >>> a = 2
-        >>> :vars
-    """
-    rows = []
-    for name, value in session.namespace.items():
-        if name.startswith("_"):
-            continue
-        if isinstance(value, Valor):
-            rows.append([name, "Valor", f"data {value.data:.4g}, grad {value.grad:.4g}"])
-        elif isinstance(value, Module):
-            rows.append([name, type(value).__name__, _("{n} parameters").format(n=len(value.parameters()))])
-        elif isinstance(value, Dataset):
-            rows.append([name, "Dataset", _("{n} samples").format(n=len(value))])
-    if rows:
-        emit.table([_("name"), _("type"), _("size")], rows)
-    else:
-        emit.text(_("No variables yet: try a = 2"))
-
-
-@command("reset", aliases=("reiniciar",))
-def reset_command(session, args, emit):
-    """Start again with a clean namespace.
-
-    Example:
-        >>> :reset
-    """
-    session.reset()
-    emit.text(_("A clean namespace: every variable is gone."))
-
-
 @command("auto", options=(option("mode", nargs="?", choices=("on", "off"), help="on or off"),))
 def auto_command(session, args, emit):
     """Turn on or off making typed numbers into Valors (a = 2 → Valor).
@@ -80,5 +42,5 @@ def auto_command(session, args, emit):
 
 @hookimpl
 def register_commands(registry):
-    for cmd in (quit_command, traceback_command, vars_command, reset_command, auto_command):
+    for cmd in (quit_command, traceback_command, auto_command):
         registry.add(cmd)

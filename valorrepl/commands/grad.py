@@ -1,9 +1,21 @@
-"""`:grad c` — backpropagate from c and show every node's value and gradient."""
+"""`:grad c` — backpropagate from c and show every node's value and gradient.
 
+`--explain` tells each step of the chain rule with its numbers (valorrepl.explain gives the
+steps as data); `--step` shows one node at a time, Enter for the next, with the node marked
+in the text drawing while the gradients fill in.
+"""
+
+import inspect
+import string
+
+from .. import draw
+from ..explain import explain_backprop, number
 from ..graph import walk
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..registry import command, option
+
+STEPPER = "grad.step"        # session.state key of a --step walk in progress
 
 
 def complete_valors(session, word):
@@ -13,9 +25,15 @@ def complete_valors(session, word):
                   if isinstance(value, Valor) and name.startswith(word) and not name.startswith("_"))
 
 
-@command("grad", aliases=("gradiente", "g"),
-         options=(option("target", help="the Valor to differentiate (a name or an expression)"),),
-         complete=complete_valors)
+@command("grad", aliases=("gradiente", "g"), complete=complete_valors, options=(
+    option("target", help="the Valor to differentiate (a name or an expression)"),
+    option("--explain", "-e", action="store_true",
+           help="tell each step of backpropagation: local derivative, gradient from above, chain rule"),
+    option("--step", "-s", action="store_true",
+           help="one node at a time (Enter for the next), marked in the drawing"),
+    option("--limit", type=int, default=40, metavar="N",
+           help="--explain shows at most N nodes (0: all of them)"),
+))
 def grad(session, args, emit):
     """Backpropagate from a Valor and show every node's data and gradient.
 
@@ -24,14 +42,195 @@ def grad(session, args, emit):
         >>> b = -3
         >>> c = a * b
         >>> :grad c
+        >>> :grad c --explain
     """
     root = session.lookup_valor(args.target)
+    if args.step:
+        _start_stepping(session, root, emit)
+        return
     root.zero_grad()  # from scratch: the same numbers however often it is run
     root.backward()
+    if args.explain:
+        _explain(root, emit, args.limit)
+    _gradient_table(root, emit)
+
+
+def _gradient_table(root, emit):
     graph = walk(root)
     rows = [[graph.names[node], node.op or "", node.data, node.grad] for node in reversed(graph.nodes)]
     emit.table([_("node"), _("op"), "data", "grad"], rows,
                _("Gradients of {name} (d{name}/d node):").format(name=graph.names[root]))
+
+
+# ---- telling the steps ----
+
+def _explain(root, emit, limit):
+    backprop = explain_backprop(root)
+    names = backprop.graph.names
+    emit.text(_("Backpropagation from {root}, node by node in the order backprop takes them:")
+              .format(root=names[root]))
+    steps = backprop.steps
+    shown = steps if limit <= 0 else steps[:limit]
+    for index, step in enumerate(shown, 1):
+        emit.styled(_step_fragments(backprop, step, index, len(steps)))
+    if len(shown) < len(steps):
+        emit.text(_("… and {n} more nodes (--limit 0 shows them all).").format(n=len(steps) - len(shown)))
+    emit.styled(_leaves_fragments(backprop))
+
+
+def _fill(template, **values):
+    """A translated template as styled fragments: each value is text or a (style, text) pair."""
+    fragments = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            fragments.append(("", literal))
+        if name is not None:
+            value = values[name]
+            fragments.append(value if isinstance(value, tuple) else ("", str(value)))
+    return fragments
+
+
+def _num(x):
+    style = "grad.positive" if x > 0 else "grad.negative" if x < 0 else "grad.zero"
+    return (style, number(x))
+
+
+def _sum(parts, total):
+    """`1.0 + 3.0 = 4.0` when a gradient is the sum of several shares, `4.0` otherwise."""
+    if len(parts) < 2:
+        return _num(total)
+    terms = " + ".join(number(p) if p >= 0 else f"({number(p)})" for p in parts)
+    return (_num(total)[0], f"{terms} = {number(total)}")
+
+
+def _d(root_name, node_name):
+    return f"d{root_name}/d{node_name}"
+
+
+def _expression(node, names):
+    parents = [names[p] for p in node.parents]
+    if len(parents) == 1:
+        return f"{node.op}({parents[0]})"
+    return f" {node.op} ".join(parents)
+
+
+def _step_fragments(backprop, step, index, count):
+    names = backprop.graph.names
+    root_name, node_name = names[backprop.graph.root], names[step.node]
+    lines = [_fill(_("Step {index} of {count}: {node} = {expression}   (op {op}, data {data})"),
+                   index=index, count=count, node=("", node_name),
+                   expression=_expression(step.node, names), op=step.node.op, data=number(step.node.data))]
+    if step.node is backprop.graph.root:
+        lines.append(_fill(_("  where backprop starts: {d} = {value}"),
+                           d=_d(root_name, node_name), value=_num(step.upstream)))
+    else:
+        line = _fill(_("  gradient from above: {d} = {value}"),
+                     d=_d(root_name, node_name), value=_sum(step.received, step.upstream))
+        if len(step.received) > 1:
+            line += _fill(_("  ({node} is used {n} times: the shares add up)"),
+                          node=node_name, n=len(step.received))
+        lines.append(line)
+    for share in step.shares:
+        parent = names[share.parent]
+        left, right = share.formula
+        formula = f"{left} = {right}" if right else left
+        lines.append(_fill(_("  → {parent}: local derivative {formula} = {local}"),
+                           parent=parent, formula=formula, local=number(share.local)))
+        line = _fill(_("      chain rule: {local} × {upstream} = {product}, added to {parent}.grad → {total}"),
+                     local=number(share.local), upstream=number(share.upstream),
+                     product=_num(share.product), parent=parent,
+                     total=_sum(share.earlier + (share.product,), share.total))
+        if share.earlier:
+            line += _fill(_("  ({parent} is used more than once: the shares add up)"), parent=parent)
+        lines.append(line)
+    return _join(lines)
+
+
+def _leaves_fragments(backprop):
+    names = backprop.graph.names
+    root_name = names[backprop.graph.root]
+    lines = [_fill(_("Leaves, where backprop ends:"))]
+    for leaf in [node for node in reversed(backprop.graph.nodes) if not node.parents]:
+        amounts = tuple(amount for _child, amount in backprop.received[leaf])
+        lines.append(_fill("  {leaf}: {d} = {value}", leaf=names[leaf], d=_d(root_name, names[leaf]),
+                           value=_sum(amounts, backprop.gradients[leaf])))
+    return _join(lines)
+
+
+def _join(lines):
+    fragments = []
+    for i, line in enumerate(lines):
+        if i:
+            fragments.append(("", "\n"))
+        fragments += line
+    return fragments
+
+
+# ---- one node at a time ----
+
+def _show_drawing(root, node, width, emit):
+    """The text drawing with `node` marked, coloured by gradient where the drawing can be."""
+    styled = getattr(draw, "styled_drawing", None)
+    if styled is not None:
+        emit.styled(styled(root, width=width, highlight=node))
+        return
+    accepted = inspect.signature(draw.text_drawing).parameters
+    options = {name: value for name, value in (("width", width), ("highlight", node)) if name in accepted}
+    emit.text(draw.text_drawing(root, **options))
+
+
+class _Stepper:
+    """Backprop done by hand, as the course does with `propagar`: each Enter runs one node's
+    step for real, so the drawing's gradients fill in as the walk goes on."""
+
+    def __init__(self, session, root):
+        self.session, self.root = session, root
+        self.backprop = explain_backprop(root)
+        self.index = 0
+        root.zero_grad()
+        root.grad = 1.0      # what backward() starts from
+
+    def __call__(self, emit):
+        steps = self.backprop.steps
+        if self.index < len(steps):
+            step = steps[self.index]
+            self.index += 1
+            step.node.propagate()
+            emit.styled(_step_fragments(self.backprop, step, self.index, len(steps)))
+            _show_drawing(self.root, step.node, self.session.width, emit)
+            self._wait(emit)
+            return
+        emit.styled(_leaves_fragments(self.backprop))
+        _gradient_table(self.root, emit)
+        self.session.state.pop(STEPPER, None)
+
+    def _wait(self, emit):
+        self.session.pending = self
+        emit.styled([("muted", _("Enter: next step · any other input stops here."))])
+
+    def finish(self):
+        """Stopped early: complete backprop, so every gradient is right again."""
+        self.root.zero_grad()
+        self.root.backward()
+
+
+def _start_stepping(session, root, emit):
+    stepper = _Stepper(session, root)
+    session.state[STEPPER] = stepper
+    names = stepper.backprop.graph.names
+    emit.text(_("Backpropagation from {root}, one node at a time ({n} nodes pass a gradient on):")
+              .format(root=names[root], n=len(stepper.backprop.steps)))
+    stepper(emit)
+
+
+@hookimpl
+def before_run(session, source):
+    # any input other than Enter ends a --step walk; the gradients are completed first
+    stepper = session.state.pop(STEPPER, None)
+    if stepper is not None:
+        if session.pending is stepper:
+            session.pending = None
+        stepper.finish()
 
 
 @hookimpl
