@@ -1,5 +1,7 @@
 """`:grad --explain` and `--step`: backpropagation told step by step, with the course's numbers."""
 
+import re
+
 import pytest
 
 from valorrepl.engine import Valor
@@ -59,10 +61,11 @@ def test_chain_rule_on_the_course_chain(run):
 def test_a_node_used_twice_shows_the_sum(run):
     run(MULTI_USE)
     out = run(":grad e --explain")
-    assert "added to a.grad → 1.0 + 3.0 = 4.0" in out
-    assert "a is used more than once" in out
-    assert "  a: de/da = 1.0 + 3.0 = 4.0" in out
-    assert "  b: de/db = 1.0 + (-2.0) = -1.0" in out
+    # a gets 1.0 through a + b and 3.0 (= b) through a * b, in the order backprop meets them
+    sum_a = r"(1\.0 \+ 3\.0|3\.0 \+ 1\.0)"
+    assert re.search(rf"added to a\.grad → {sum_a} = 4\.0  \(a is used more than once", out)
+    assert re.search(rf"  a: de/da = {sum_a} = 4\.0", out)
+    assert re.search(r"  b: de/db = (1\.0 \+ \(-2\.0\)|\(-2\.0\) \+ 1\.0) = -1\.0", out)
     assert run.session.namespace["a"].grad == 4.0
 
 
@@ -130,10 +133,10 @@ def test_step_walks_one_node_per_enter(run):
     assert session.pending is not None
     assert session.namespace["a"].grad == 0.0            # nothing has reached the leaves yet
     second = run("")
-    assert "Step 2 of 3: (+)1 = a + b" in second
-    assert session.namespace["a"].grad == 1.0            # the drawing fills in as we go
+    assert "Step 2 of 3: " in second
+    assert session.namespace["a"].grad in (1.0, 3.0)     # the drawing fills in as we go
     third = run("")
-    assert "Step 3 of 3" in third and "1.0 + 3.0 = 4.0" in third
+    assert "Step 3 of 3" in third and " = 4.0  (a is used more than once" in third
     last = run("")
     assert "Leaves, where backprop ends" in last and "Gradients of e" in last
     assert session.pending is None and run("") == ""

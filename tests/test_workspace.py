@@ -22,7 +22,7 @@ def test_save_and_load_round_trip_through_a_file(run, tmp_path):
         assert run(text) is not None and run.outcome.ok, text
     run("nothing_here")                                   # a failed input is not saved
     path = tmp_path / "work.txt"
-    assert run(f":save {path}") == f"Saved {len(WORK)} inputs to {path}."
+    assert run(f":save {path}") == f"Inputs saved to {path}: {len(WORK)}."
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# valorrepl session saved ") and "a = 2\nb = -3\n" in text
     assert "nothing_here" not in text and ":save" not in text
@@ -31,7 +31,7 @@ def test_save_and_load_round_trip_through_a_file(run, tmp_path):
     replies = []
     outcome = fresh.run(f":load {path}", replies.append)
     # the input with a :grad line comes back as two inputs: Python, then the command
-    assert outcome.ok and [r.text for r in replies] == [f"Loaded {path}: {len(WORK) + 1} inputs ran, 0 failed."]
+    assert outcome.ok and [r.text for r in replies] == [f"Loaded {path}: inputs run {len(WORK) + 1}, failed 0."]
     for name in ("a", "b", "c", "pairs", "doc"):
         old, new = run.session.namespace[name], fresh.namespace[name]
         assert repr(old) == repr(new), name
@@ -65,7 +65,7 @@ def test_load_reports_each_failure_on_one_line(run, tmp_path):
                     encoding="utf-8")
     run(f":load {path}")
     texts = [(r.kind, r.text) for r in run.replies]
-    assert texts[0] == ("warning", f"Loaded {path}: 6 inputs ran, 3 failed.")
+    assert texts[0] == ("warning", f"Loaded {path}: inputs run 6, failed 3.")
     assert texts[1] == ("error", "line 3: NameError: name 'zz' is not defined")
     assert texts[2][1].startswith("line 5: unknown command :gard.")
     assert texts[3] == ("error", "line 8: :load cannot run inside a file that is being loaded")
@@ -101,7 +101,7 @@ def test_load_fresh_and_echo(run, tmp_path):
     path.write_text("a = 3\na\n", encoding="utf-8")
     run("old = 1")
     out = run(f":load {path} --fresh --echo")
-    assert out == f">>> a = 3\n>>> a\nValor(data=3.0, label='a')\nLoaded {path}: 2 inputs ran, 0 failed."
+    assert out == f">>> a = 3\n>>> a\nValor(data=3.0, label='a')\nLoaded {path}: inputs run 2, failed 0."
     assert "old" not in run.session.namespace
     run(f":save {path}")
     assert path.read_text(encoding="utf-8").splitlines()[1:] == ["a = 3", "a"]
@@ -128,8 +128,8 @@ def test_portuguese_workspace_messages(run, tmp_path):
     try:
         assert run(f":carregar {tmp_path / 'x.txt'}").endswith("o arquivo não existe")
         run("a = 2")
-        assert run(f":salvar {tmp_path / 'x.txt'}") == f"1 entradas salvas em {tmp_path / 'x.txt'}."
-        assert run(f":carregar {tmp_path / 'x.txt'}").endswith("1 entradas rodaram, 0 falharam.")
+        assert run(f":salvar {tmp_path / 'x.txt'}") == f"Entradas salvas em {tmp_path / 'x.txt'}: 1."
+        assert run(f":carregar {tmp_path / 'x.txt'}").endswith("entradas executadas 1, com falha 0.")
         assert "uma folha" in run(":variaveis")
     finally:
         set_language("en")

@@ -53,13 +53,13 @@ def check(session, args, emit):
                    _("Local derivatives that disagree with their operation (the likely cause):"))
     if result.unknown:
         emit.warning(_("Not checked: {nodes} (an operation valorrepl cannot re-run); "
-                       "{n} gradients through them were skipped.").format(
+                       "gradients skipped through them: {n}.").format(
             nodes=", ".join(f"{names[n]} ({n.op or '?'})" for n in result.unknown), n=len(result.unchecked)))
     failures = len(result.failures)
     if not result.checks:
         emit.warning(_("Nothing could be checked in the graph of {root}.").format(root=root_name))
     elif result.ok:
-        emit.styled([("ok", _("All {n} gradients agree within {tol:g}.").format(n=len(result.checks), tol=args.tol))])
+        emit.styled([("ok", _("Every gradient agrees within {tol:g} ({n} checked).").format(n=len(result.checks), tol=args.tol))])
     elif failures:
         emit.warning(_("{failed} of {n} gradients disagree by more than {tol:g}.").format(
             failed=failures, n=len(result.checks), tol=args.tol)

@@ -149,7 +149,7 @@ def save_command(session, args, emit):
     except OSError as error:
         raise CommandError(_("cannot write {path}: {reason}").format(
             path=args.file, reason=error.strerror or error)) from None
-    emit.text(_("Saved {n} inputs to {path}.").format(n=count, path=args.file))
+    emit.text(_("Inputs saved to {path}: {n}.").format(n=count, path=args.file))
 
 
 @command("load", aliases=("carregar",), options=(
@@ -188,7 +188,7 @@ def load_command(session, args, emit):
     finally:
         session.state.pop(LOADING, None)
         session.pending = pending   # a replayed --step walk does not wait for Enter afterwards
-    message = _("Loaded {path}: {ran} inputs ran, {failed} failed.").format(
+    message = _("Loaded {path}: inputs run {ran}, failed {failed}.").format(
         path=args.file, ran=ran, failed=len(failed))
     (emit.warning if failed else emit.text)(message)
     for line_number, reason in failed:
