@@ -230,18 +230,24 @@ def fit_torch(module, xs, ys, epochs=100, learning_rate=0.1, loss="sse", on_epoc
     loss_fn = _loss_functions(torch)[loss]
     optimiser = torch.optim.SGD(module.parameters(), lr=learning_rate)
     result = TorchFit()
+    # one thread, as Valor has: on tensors this small, more threads mostly wait for each other
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     started = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        if should_stop is not None and should_stop():
-            result.stopped = True
-            break
-        prediction = module(x)
-        optimiser.zero_grad()
-        current = loss_fn(prediction, y)
-        current.backward()
-        optimiser.step()
-        result.losses.append(current.item())
-        if on_epoch is not None:
-            on_epoch(epoch, epochs, current.item())
-    result.seconds = time.perf_counter() - started
+    try:
+        for epoch in range(1, epochs + 1):
+            if should_stop is not None and should_stop():
+                result.stopped = True
+                break
+            prediction = module(x)
+            optimiser.zero_grad()
+            current = loss_fn(prediction, y)
+            current.backward()
+            optimiser.step()
+            result.losses.append(current.item())
+            if on_epoch is not None:
+                on_epoch(epoch, epochs, current.item())
+    finally:
+        result.seconds = time.perf_counter() - started
+        torch.set_num_threads(threads)
     return result
