@@ -123,6 +123,7 @@ def test_a_leaf_alone_and_a_long_graph(run):
     run("z = a\nfor i in range(60):\n    z = z * 1.01")
     out = run(":grad z --explain --limit 5")
     assert "Step 5 of 60" in out and "Step 6 of" not in out and "and 55 more nodes" in out
+    assert "and 56 more leaves" in out                  # a and sixty 1.01s: 5 shown
 
 
 def test_step_walks_one_node_per_enter(run):
@@ -175,3 +176,29 @@ def test_portuguese_explanation(run):
         assert "Enter: próximo passo" in run(":grad e --step")
     finally:
         set_language("en")
+
+
+def test_enter_steps_in_the_real_repl(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import sys
+    child = pexpect.spawn(sys.executable, ["-m", "valorrepl", "--lang", "en"], encoding="utf-8",
+                          timeout=30, dimensions=(40, 100),
+                          env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "VALORREPL_HOME": str(tmp_path),
+                               "VALORREPL_DISABLE_PLUGIN_AUTOLOAD": "1", "NO_COLOR": "1"})
+    try:
+        child.expect(">>> ")
+        for line in MULTI_USE.splitlines() + [":grad e --step"]:
+            child.sendline(line)
+            child.expect(">>> ")
+        assert "Step 1 of 3" in child.before and "Enter: next step" in child.before
+        for expected in ("Step 2 of 3", "Step 3 of 3", "Leaves, where backprop ends"):
+            child.sendline("")
+            child.expect(">>> ")
+            assert expected in child.before
+        child.sendline("a.grad")
+        child.expect(">>> ")
+        assert "4.0" in child.before
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)

@@ -32,7 +32,7 @@ def complete_valors(session, word):
     option("--step", "-s", action="store_true",
            help="one node at a time (Enter for the next), marked in the drawing"),
     option("--limit", type=int, default=40, metavar="N",
-           help="--explain shows at most N nodes (0: all of them)"),
+           help="--explain shows at most N nodes and N leaves (0: all of them)"),
 ))
 def grad(session, args, emit):
     """Backpropagate from a Valor and show every node's data and gradient.
@@ -46,7 +46,7 @@ def grad(session, args, emit):
     """
     root = session.lookup_valor(args.target)
     if args.step:
-        _start_stepping(session, root, emit)
+        _start_stepping(session, root, emit, args.limit)
         return
     root.zero_grad()  # from scratch: the same numbers however often it is run
     root.backward()
@@ -75,7 +75,7 @@ def _explain(root, emit, limit):
         emit.styled(_step_fragments(backprop, step, index, len(steps)))
     if len(shown) < len(steps):
         emit.text(_("… and {n} more nodes (--limit 0 shows them all).").format(n=len(steps) - len(shown)))
-    emit.styled(_leaves_fragments(backprop))
+    emit.styled(_leaves_fragments(backprop, limit))
 
 
 def _fill(template, **values):
@@ -108,10 +108,15 @@ def _d(root_name, node_name):
 
 
 def _expression(node, names):
+    """How the node was computed, in its parents' names: `a * b`, `x**2`, `-x`, `tanh(x)`."""
     parents = [names[p] for p in node.parents]
-    if len(parents) == 1:
-        return f"{node.op}({parents[0]})"
-    return f" {node.op} ".join(parents)
+    if node.op in ("+", "-", "*", "/", "**") and len(parents) >= 2:
+        return f" {node.op} ".join(parents)
+    if node.op == "neg" and len(parents) == 1:
+        return f"-{parents[0]}"
+    if node.op.startswith("**") and len(parents) == 1:
+        return f"{parents[0]}{node.op}"
+    return f"{node.op}({', '.join(parents)})"
 
 
 def _step_fragments(backprop, step, index, count):
@@ -146,14 +151,18 @@ def _step_fragments(backprop, step, index, count):
     return _join(lines)
 
 
-def _leaves_fragments(backprop):
+def _leaves_fragments(backprop, limit=0):
     names = backprop.graph.names
     root_name = names[backprop.graph.root]
+    leaves = [node for node in reversed(backprop.graph.nodes) if not node.parents]
+    shown = leaves if limit <= 0 else leaves[:limit]
     lines = [_fill(_("Leaves, where backprop ends:"))]
-    for leaf in [node for node in reversed(backprop.graph.nodes) if not node.parents]:
+    for leaf in shown:
         amounts = tuple(amount for _child, amount in backprop.received[leaf])
         lines.append(_fill("  {leaf}: {d} = {value}", leaf=names[leaf], d=_d(root_name, names[leaf]),
                            value=_sum(amounts, backprop.gradients[leaf])))
+    if len(shown) < len(leaves):
+        lines.append(_fill(_("  … and {n} more leaves (--limit 0 shows them all)."), n=len(leaves) - len(shown)))
     return _join(lines)
 
 
@@ -183,8 +192,8 @@ class _Stepper:
     """Backprop done by hand, as the course does with `propagar`: each Enter runs one node's
     step for real, so the drawing's gradients fill in as the walk goes on."""
 
-    def __init__(self, session, root):
-        self.session, self.root = session, root
+    def __init__(self, session, root, limit):
+        self.session, self.root, self.limit = session, root, limit
         self.backprop = explain_backprop(root)
         self.index = 0
         root.zero_grad()
@@ -200,7 +209,7 @@ class _Stepper:
             _show_drawing(self.root, step.node, self.session.width, emit)
             self._wait(emit)
             return
-        emit.styled(_leaves_fragments(self.backprop))
+        emit.styled(_leaves_fragments(self.backprop, self.limit))
         _gradient_table(self.root, emit)
         self.session.state.pop(STEPPER, None)
 
@@ -214,8 +223,8 @@ class _Stepper:
         self.root.backward()
 
 
-def _start_stepping(session, root, emit):
-    stepper = _Stepper(session, root)
+def _start_stepping(session, root, emit, limit):
+    stepper = _Stepper(session, root, limit)
     session.state[STEPPER] = stepper
     names = stepper.backprop.graph.names
     emit.text(_("Backpropagation from {root}, one node at a time ({n} nodes pass a gradient on):")
