@@ -25,6 +25,15 @@ def _rng(seed):
     return seed if isinstance(seed, random.Random) else random.Random(seed)
 
 
+def _label_parameters(neuron, *position):
+    # w[layer,neuron,input] and b[layer,neuron]: tables and drawings then say which parameter
+    # a number is, and a big graph can be drawn with one box per neuron
+    where = ",".join(map(str, position))
+    for i, w in enumerate(neuron.weights):
+        w.label = f"w[{where},{i}]" if where else f"w[{i}]"
+    neuron.bias.label = f"b[{where}]" if where else "b"
+
+
 class Module:
     """Anything with parameters: it can list them and clear their gradients."""
 
@@ -45,6 +54,7 @@ class Neuron(Module):
         rng = _rng(seed)
         self.weights = [Valor(rng.uniform(-1, 1)) for _ in range(n_inputs)]
         self.bias = Valor(rng.uniform(-1, 1))
+        _label_parameters(self)
         self.activation = activation
         self._apply = _activation(activation)
 
@@ -71,6 +81,8 @@ class Layer(Module):
     def __init__(self, n_inputs, n_outputs, activation="sigmoid", seed=None):
         rng = _rng(seed)
         self.neurons = [Neuron(n_inputs, activation, rng) for _ in range(n_outputs)]
+        for n, neuron in enumerate(self.neurons):
+            _label_parameters(neuron, n)
 
     def __call__(self, x):
         outputs = [neuron(x) for neuron in self.neurons]
@@ -98,6 +110,9 @@ class MLP(Module):
                   output_activation if (i == last and output_activation) else activation, rng)
             for i in range(len(layer_sizes))
         ]
+        for l, layer in enumerate(self.layers):
+            for n, neuron in enumerate(layer.neurons):
+                _label_parameters(neuron, l, n)
 
     def __call__(self, x):
         for layer in self.layers:
