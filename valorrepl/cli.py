@@ -21,6 +21,8 @@ def build_parser():
                         help=_("add the lessons in DIR"))
     parser.add_argument("--no-plugins", action="store_true", help=_("start without third-party plugins"))
     parser.add_argument("--traceback", action="store_true", help=_("show full tracebacks on errors"))
+    parser.add_argument("--no-color", action="store_true", help=_("plain text, no colours (as NO_COLOR=1 does)"))
+    parser.add_argument("--high-contrast", action="store_true", help=_("bold, bright colours for the REPL"))
     sub = parser.add_subparsers(dest="action")
     run = sub.add_parser("run", help=_("run a file of REPL lines (Python and :commands)"))
     run.add_argument("file")
@@ -56,7 +58,8 @@ def run_lines(session, lines, out=sys.stdout, err=sys.stderr):
     from .repl.printer import plain_text
 
     status = 0
-    for source in inputs(lines):
+    session.color = False
+    for source in inputs(lines, waiting=lambda: session.pending is not None):
         def emit(reply):
             stream = err if reply.kind in ("error", "warning") else out
             stream.write(plain_text(reply) + "\n")
@@ -69,6 +72,11 @@ def run_lines(session, lines, out=sys.stdout, err=sys.stderr):
 
 
 def main(argv=None):
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale: "?" for what it cannot show, never a crash
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
+    if hasattr(sys.stdin, "reconfigure") and (sys.stdin.encoding or "").lower().replace("-", "") != "utf8":
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")   # piped lines are read as files are: UTF-8
     options = build_parser().parse_args(argv)
     for module in subcommand_modules():
         if getattr(options, "action", None) in getattr(module, "ACTIONS", ()):
@@ -86,5 +94,6 @@ def main(argv=None):
     if not sys.stdin.isatty():
         run_lines(session, sys.stdin)
         return 0
-    from .repl.app import run_repl
-    return run_repl(session)
+    from .repl.app import run_repl, wants_color
+    session.color = wants_color(session, options.no_color)
+    return run_repl(session, high_contrast=options.high_contrast)

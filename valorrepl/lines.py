@@ -21,11 +21,13 @@ def opens_block(line):
     return line.split("#")[0].rstrip().endswith(":")
 
 
-def inputs(lines):
+def inputs(lines, waiting=lambda: False):
     """Yield one input at a time from an iterable of lines, as soon as it is complete.
 
     A simple statement runs at once; a block (`def`, `for`, `class`…) ends at a blank line or at
     the next line that is not indented, as in a file; an open bracket continues the line.
+    A blank line is skipped, unless `waiting()` says a command waits for Enter: then it is
+    yielded as "" (asked as each line comes, since the caller runs each input before the next).
     """
     buffer = []
     for raw in lines:
@@ -49,6 +51,8 @@ def inputs(lines):
             yield source
             buffer = []
         if not line.strip():
+            if waiting():
+                yield ""
             continue
         if is_command(line):
             yield line.strip()

@@ -340,7 +340,7 @@ class Session:
     def _run_python(self, text, emit):
         try:
             tree = ast.parse(text, "<input>", "exec")
-        except SyntaxError as error:
+        except (SyntaxError, ValueError) as error:  # ValueError: text that is not Unicode (lone surrogates)
             return self._fail(error, text, emit)
         if self.auto_valor:
             tree = ast.fix_missing_locations(_Literals().visit(tree))

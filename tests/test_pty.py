@@ -1,0 +1,164 @@
+"""The real `valorrepl` in a pseudo-terminal: typing, Tab, history across runs, Ctrl-C during
+:train, Ctrl-D, and the terminals learners really have (dumb, 20 columns, no colour, no UTF-8).
+
+Each test waits for the prompt before it types on, as a learner does: keys typed while an
+input runs are the terminal's to buffer, not ours to race.
+"""
+
+import os
+import re
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+
+PROMPT = ">>> "
+COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def spawn(tmp_path, *args, columns=80, **env):
+    environment = dict(os.environ)
+    environment.pop("NO_COLOR", None)
+    environment.update(TERM="xterm-256color", LANG="C.UTF-8", HOME=str(tmp_path),
+                       VALORREPL_HOME=str(tmp_path / "home"), PROMPT_TOOLKIT_NO_CPR="1")
+    environment.update(env)
+    child = pexpect.spawn(sys.executable, ["-m", "valorrepl", "--lang", "en", *args], env=environment,
+                          encoding="utf-8", codec_errors="replace", dimensions=(24, columns), timeout=60)
+    child.expect(PROMPT)
+    return child
+
+
+def type_line(child, line, *expected):
+    """Type a line and Enter; wait for each expected text, then for the next prompt.
+    Returns everything the terminal showed meanwhile."""
+    child.send(line + "\r")
+    shown = ""
+    for text in expected:
+        child.expect_exact(text)
+        shown += child.before + child.after
+    child.expect(PROMPT)
+    return shown + child.before
+
+
+def quit_with_ctrl_d(child):
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def colours(text):
+    """SGR colour parameters (30–49, 90–107, 256-colour and RGB codes) found in terminal output."""
+    found = []
+    for parameters in COLOUR.findall(text):
+        for code in filter(None, parameters.split(";")):
+            if 30 <= int(code) <= 49 or 90 <= int(code) <= 107:
+                found.append(code)
+    return found
+
+
+def test_start_type_run_and_ctrl_d_exits_0(tmp_path):
+    child = spawn(tmp_path)
+    assert ":help" in child.before
+    type_line(child, "a = 2")
+    type_line(child, "b = a * -3")
+    type_line(child, ":grad b", "-3.0000")
+    child.send("def twice(x):\r")      # a block goes on after Enter…
+    child.expect_exact("... ")
+    type_line(child, "return x * 2\r")    # …auto-indented, and an empty line ends it
+    type_line(child, "twice(21)", "42")
+    assert quit_with_ctrl_d(child) == 0
+
+
+def test_tab_completes_names_and_commands(tmp_path):
+    child = spawn(tmp_path)
+    type_line(child, "my_long_variable = 5")
+    child.send("my_lo\t")
+    child.expect_exact("ng_variable")       # the rest of the name, inserted by Tab
+    type_line(child, "", "'my_long_variable'")
+    child.send(":vari\t")
+    child.expect_exact("aveis")
+    type_line(child, "", "my_long_variable")
+    assert quit_with_ctrl_d(child) == 0
+
+
+def test_history_across_two_runs_and_reverse_search(tmp_path):
+    first = spawn(tmp_path)
+    type_line(first, "6 * 7", "42")
+    assert quit_with_ctrl_d(first) == 0
+    second = spawn(tmp_path)
+    type_line(second, "1 + 1", "2")
+    second.send("\x12" + "6 *" + "\r")     # Ctrl-R finds the first run's input; Enter takes it…
+    type_line(second, "", "42")            # …and Enter runs it
+    assert quit_with_ctrl_d(second) == 0
+
+
+def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
+    child = spawn(tmp_path)
+    child.send(":train --epochs 100000\r")
+    child.expect_exact("Training MLP")
+    child.sendintr()
+    child.expect(r"Stopped after (\d+) epochs")
+    epochs = int(child.match.group(1))
+    child.expect(PROMPT)
+    type_line(child, "len(losses)", str(epochs))
+    type_line(child, "type(model).__name__", "'MLP'")
+    child.send("unfinished_input")         # Ctrl-C at the prompt clears the line
+    child.sendintr()
+    child.expect(PROMPT)
+    type_line(child, "40 + 2", "42")
+    assert "NameError" not in child.before
+    assert quit_with_ctrl_d(child) == 0
+
+
+def test_no_color_means_no_colour_codes(tmp_path):
+    child = spawn(tmp_path, NO_COLOR="1")
+    seen = child.before
+    seen += type_line(child, "a = 2")
+    # each reply's text comes whole: no code inside it
+    seen += type_line(child, "a * b", "NameError: name 'b' is not defined")
+    seen += type_line(child, ":grad a", "a         2.0000  1.0000")
+    seen += type_line(child, ":nope", "unknown command :nope")
+    assert quit_with_ctrl_d(child) == 0
+    seen += child.before or ""
+    assert colours(seen) == []
+    assert colours(spawn_and_read(tmp_path, "a * b")) != []   # and without NO_COLOR, colour
+
+
+def spawn_and_read(tmp_path, line):
+    child = spawn(tmp_path)
+    child.send(line + "\r")
+    child.expect(PROMPT)
+    text = child.before
+    quit_with_ctrl_d(child)
+    return text
+
+
+def test_dumb_terminal_gets_plain_lines(tmp_path):
+    child = spawn(tmp_path, TERM="dumb")
+    seen = child.before
+    seen += type_line(child, "c = Valor(2.0) * 3")
+    seen += type_line(child, ":grad c", "6.0000")
+    seen += type_line(child, ":train --epochs 40", "Final loss")
+    assert quit_with_ctrl_d(child) == 0
+    assert "\x1b" not in seen and "epoch 40/40" in seen
+
+
+def test_twenty_columns(tmp_path):
+    child = spawn(tmp_path, "--high-contrast", columns=20)
+    type_line(child, "c = Valor(2.0) * 3")
+    type_line(child, ":grad c", "6.0000")
+    type_line(child, ":train --epochs 40", "Final loss")
+    type_line(child, ":help", "grad")
+    assert quit_with_ctrl_d(child) == 0
+
+
+def test_a_locale_without_utf8(tmp_path):
+    child = spawn(tmp_path, "--lang", "pt", LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    type_line(child, "a = 2")
+    type_line(child, ":grad a", "2.0000")
+    type_line(child, "print('ação')", "a??o")   # typed in UTF-8, shown as the terminal can
+    assert quit_with_ctrl_d(child) == 0
