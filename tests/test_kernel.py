@@ -44,6 +44,13 @@ class Cell:
     def stderr(self):
         return self.stream("stderr")
 
+    @property
+    def text(self):
+        """Everything the cell showed as plain text: streams and the text/plain of displays."""
+        return "".join(m["content"]["text"] if m["msg_type"] == "stream"
+                       else m["content"]["data"].get("text/plain", "") + "\n"
+                       for m in self.messages if m["msg_type"] in ("stream", "display_data"))
+
     def outputs(self, msg_type):
         return [m["content"] for m in self.messages if m["msg_type"] == msg_type]
 
@@ -98,9 +105,47 @@ def prefix(tmp_path_factory):
     return folder
 
 
+LESSON = """
+format_version = 1
+
+[lesson]
+id = "kernel-check"
+stage = 1
+title = { pt = "Um teste", en = "A test" }
+author = "tests"
+version = "1.0"
+
+[[steps]]
+id = "intro"
+kind = "text"
+text.pt = "Um **passo** com `código`."
+text.en = "A **step** with `code`."
+
+[[steps]]
+id = "task"
+kind = "code"
+text.pt = "Faça `x` valer 5."
+text.en = "Make `x` equal 5."
+hint.pt = "x = 5"
+hint.en = "x = 5"
+solution.pt = "x = 5"
+solution.en = "x = 5"
+checks = [{ check = "value_equals", args = { name = "x", value = 5 } }]
+
+[[steps]]
+id = "end"
+kind = "text"
+text.pt = "Fim."
+text.en = "The end."
+"""
+
+
 @pytest.fixture(scope="module")
 def kernel(prefix, tmp_path_factory):
-    kernel = Kernel(prefix, tmp_path_factory.mktemp("home"))
+    home = tmp_path_factory.mktemp("home")
+    (home / "lessons" / "kernel_check").mkdir(parents=True)   # the learner's own lessons folder
+    (home / "lessons" / "kernel_check" / "lesson.toml").write_text(LESSON, encoding="utf-8")
+    kernel = Kernel(prefix, home)
     yield kernel
     kernel.shutdown()
 
@@ -261,6 +306,27 @@ def test_is_complete_for_console_clients(kernel):
     assert kernel.request("is_complete", "for i in range(3):")["status"] == "incomplete"
     assert kernel.request("is_complete", ":grad c")["status"] == "complete"
     assert kernel.request("is_complete", "a = 2")["status"] == "complete"
+
+
+# ---- lessons ----
+
+def test_lesson_steps_render_as_markdown_and_the_next_cell_is_checked(kernel):
+    if not kernel.execute(":help lesson").status == "ok":
+        pytest.skip("no lessons here")
+    start = kernel.execute(":lesson kernel-check")
+    assert start.status == "ok" and "step 1 of 3" in start.text
+    [step] = [d["data"] for d in start.outputs("display_data") if "text/markdown" in d["data"]]
+    assert step == {"text/markdown": "A **step** with `code`.", "text/plain": "A **step** with `code`."}
+
+    task = kernel.execute(":next")
+    assert [d["data"]["text/markdown"] for d in task.outputs("display_data")
+            if "text/markdown" in d["data"]] == ["Make `x` equal 5."]
+    wrong = kernel.execute("x = 4")
+    assert "Not yet: x should be 5" in wrong.text
+    right = kernel.execute("x = 10 / 2")
+    assert "Right!" in right.text and "step 3 of 3" in right.text
+    assert "The end." in [d["data"].get("text/markdown") for d in right.outputs("display_data")]
+    assert kernel.execute(":quit-lesson").status == "ok"
 
 
 # ---- language ----

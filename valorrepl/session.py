@@ -21,7 +21,7 @@ from .errors import CommandConflict, CommandError, PluginFailure
 from .i18n import _, detect_language, set_language
 from .registry import CommandRegistry
 
-__all__ = ["Session", "Reply", "Outcome", "Table", "Image", "Progress", "Styled"]
+__all__ = ["Session", "Reply", "Outcome", "Table", "Image", "Progress", "Styled", "Markdown"]
 
 
 # ---- what a session sends out ----
@@ -53,6 +53,12 @@ class Styled:
     """Text in pieces, each with a style class (grad.positive, grad.negative, muted, ok, …).
     Front ends colour the classes as they like; the plain text never relies on colour."""
     fragments: list               # (style_class, text) pairs
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Prose in Markdown (a lesson's step): terminals show it as it is, notebooks render it."""
+    source: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,9 @@ class Emitter:
 
     def styled(self, fragments):
         self.sink(Reply("text", "".join(text for _style, text in fragments), Styled(list(fragments))))
+
+    def markdown(self, text):
+        self.sink(Reply("text", text, Markdown(text)))
 
     def value(self, value):
         self.sink(Reply("value", _safe_repr(value), value))

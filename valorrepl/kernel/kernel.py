@@ -4,6 +4,7 @@ Each cell goes to `Session.run`, like one input at the terminal; every Reply it 
 Jupyter message as it comes (so :train shows its progress while it runs):
 
     text, stdout        → stream (stdout)          styled text → display_data, coloured HTML
+    markdown text       → display_data, text/markdown (a lesson's step, rendered)
     value               → execute_result            table       → display_data, HTML + plain text
     image               → display_data (SVG/PNG + its description as text/plain)
     progress            → one display, updated in place
@@ -21,7 +22,7 @@ from ipykernel.kernelbase import Kernel
 
 from .. import __version__
 from ..i18n import _
-from ..session import Image, Progress, Session, Styled, Table
+from ..session import Image, Markdown, Progress, Session, Styled, Table
 from . import introspect
 
 NOTEBOOK_WIDTH = 100   # columns of a notebook's output area, for the text drawings
@@ -154,6 +155,8 @@ class CellOutput:
     def _text(self, reply):
         if isinstance(reply.data, Styled):
             self.display({"text/plain": reply.text, "text/html": styled_html(reply.data)})
+        elif isinstance(reply.data, Markdown):
+            self.display({"text/plain": reply.text, "text/markdown": reply.data.source})
         else:
             self.stream("stdout", reply.text)
 
