@@ -133,3 +133,16 @@ def test_portuguese_workspace_messages(run, tmp_path):
         assert "uma folha" in run(":variaveis")
     finally:
         set_language("en")
+
+
+def test_file_names_complete(session, tmp_path, monkeypatch):
+    folder = tmp_path / "here"
+    (folder / "works").mkdir(parents=True)
+    (folder / "work.txt").write_text("a = 2\n", encoding="utf-8")
+    (folder / ".hidden").write_text("", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    complete = session.commands.get("load").complete
+    assert complete(session, "wo") == complete(session, "") == ["work.txt", "works/"]
+    assert complete(session, ".h") == [".hidden"]
+    assert complete(session, f"{folder}/work.") == [f"{folder}/work.txt"]
+    assert complete(session, "nowhere/x") == []

@@ -80,6 +80,18 @@ def reset_command(session, args, emit):
 
 # ---- :save and :load ----
 
+def complete_files(session, word):
+    """File and folder names that start with `word` (folders end with /)."""
+    folder, slash, start = word.rpartition("/")
+    base = Path(folder + slash or ".").expanduser()
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return []
+    return [folder + slash + entry.name + ("/" if entry.is_dir() else "") for entry in entries
+            if entry.name.startswith(start) and (start.startswith(".") or not entry.name.startswith("."))]
+
+
 def _command_name(session, line):
     name = line.strip()[1:].partition(" ")[0]
     cmd = session.commands.names.get(name)
@@ -130,7 +142,7 @@ def session_text(session):
     return "\n".join(parts) + "\n"
 
 
-@command("save", aliases=("salvar",), options=(option("file", help="the file to write"),))
+@command("save", aliases=("salvar",), complete=complete_files, options=(option("file", help="the file to write"),))
 def save_command(session, args, emit):
     """Save the inputs that made this session to a text file (:load replays it).
 
@@ -152,7 +164,7 @@ def save_command(session, args, emit):
     emit.text(_("Inputs saved to {path}: {n}.").format(n=count, path=args.file))
 
 
-@command("load", aliases=("carregar",), options=(
+@command("load", aliases=("carregar",), complete=complete_files, options=(
     option("file", help="a file written by :save (or any file of REPL lines)"),
     option("--fresh", action="store_true", help="start from a clean namespace first"),
     option("--echo", action="store_true", help="show each input and its output while replaying"),
