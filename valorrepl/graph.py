@@ -110,19 +110,18 @@ class Box:
     kind: str
     key: tuple                     # neuron/layer: its position; ops: (op,); node: ()
     nodes: list = field(default_factory=list)
+    parameters: list = field(default_factory=list)   # a neuron's or layer's weights and biases
+    activations: set = field(default_factory=set)
 
     @property
     def op(self):
         return self.nodes[0].op if self.kind in ("node", "ops") else ""
 
     @property
-    def parameters(self):
-        return [n for n in self.nodes if not n.parents and parameter_position(n.label)]
-
-    @property
     def activation(self):
-        ops = {n.op for n in self.nodes if n.op in ACTIVATION_OPS}
-        return ops.pop() if len(ops) == 1 else ("linear" if not ops else "mixed")
+        if len(self.activations) == 1:
+            return next(iter(self.activations))
+        return "mixed" if self.activations else "linear"
 
 
 @dataclass
@@ -156,10 +155,11 @@ def summarise(graph, max_neuron_boxes=MAX_NEURON_BOXES, max_boxes=MAX_BOXES):
     result and one box for the rest.
     """
     group = _neuron_groups(graph)
-    neurons = {key for key in group.values() if key[0] == "neuron"}
+    neurons = set(group.values())
     by = "neuron"
     if len(neurons) > max_neuron_boxes:
-        group = {node: (("layer", key[1][:-1]) if key[0] == "neuron" else key) for node, key in group.items()}
+        layer = {key: ("layer", key[1][:-1]) for key in neurons}
+        group = {node: layer[key] for node, key in group.items()}
         by = "layer"
     summary = None
     if _operation_groups(graph, group, limit=2 * max_boxes):
@@ -169,27 +169,37 @@ def summarise(graph, max_neuron_boxes=MAX_NEURON_BOXES, max_boxes=MAX_BOXES):
     return _in_order(summary)
 
 
+CONSTANT, INPUTS = ("constant",), ("inputs",)
+
+
 def _neuron_groups(graph):
     """node → ("neuron", position) for the nodes that make up a network's neurons."""
-    group = {}
+    group, weights, keys_made = {}, set(), {}
     for node in graph.nodes:
         parents = node.parents
         if not parents:
             position = parameter_position(node.label)
             if position is not None:
-                group[node] = ("neuron", neuron_of(position))
+                place = neuron_of(position)
+                group[node] = keys_made.setdefault(place, ("neuron", place))  # one tuple per neuron
+                if position[0] == "w":
+                    weights.add(node)
             continue
-        keys = [group.get(p) for p in parents]
-        if node.op == "*" and len(parents) == 2 and parents[0] is not parents[1]:
-            # w·x: a weight times anything else
-            for parent, key in zip(parents, keys):
-                if key and not parent.parents and parameter_position(parent.label)[0] == "w":
-                    group[node] = key
-                    break
-        elif node.op == "+" and keys[0] and keys[0][0] == "neuron" and all(k == keys[0] for k in keys):
-            group[node] = keys[0]      # b + w0·x0 + w1·x1 …
-        elif node.op in ACTIVATION_OPS and keys[0] and parents[0].op == "+":
-            group[node] = keys[0]      # the activation of the neuron's sum
+        op = node.op
+        if op == "*" and len(parents) == 2:
+            a, b = parents                 # w·x: a weight times anything else
+            if a in weights and b is not a:
+                group[node] = group[a]
+            elif b in weights and a is not b:
+                group[node] = group[b]
+        elif op == "+":                    # b + w0·x0 + w1·x1 …: every part from one neuron
+            key = group.get(parents[0])
+            if key is not None and all(group.get(p) is key for p in parents[1:]):
+                group[node] = key
+        elif op in ACTIVATION_OPS and parents[0].op == "+":
+            key = group.get(parents[0])    # the activation of the neuron's sum
+            if key is not None:
+                group[node] = key
     return group
 
 
@@ -201,7 +211,7 @@ def _operation_groups(graph, group, limit):
         if node in group:
             continue
         if not node.parents:
-            group[node] = ("node", node) if node.label else ("constant",)
+            group[node] = ("node", node) if node.label else CONSTANT
             continue
         keys = [group[p] for p in node.parents]
         chain = next((k for p, k in zip(node.parents, keys) if p.op == node.op and k[0] == "ops"), None)
@@ -209,7 +219,10 @@ def _operation_groups(graph, group, limit):
             group[node] = chain
             continue
         reads = tuple(sorted({_short_key(k) for k in keys}))
-        group[node] = ("ops", ids.setdefault((node.op, reads), len(ids)), node.op)
+        key = ids.get((node.op, reads))
+        if key is None:                # one key object per group: lookups compare by identity
+            key = ids[(node.op, reads)] = ("ops", len(ids), node.op)
+        group[node] = key
         if len(ids) > limit:
             return False
     return True
@@ -232,12 +245,12 @@ def _boxes(graph, group, by):
     root = graph.root
     group[root] = ("node", root)
     # constants feeding only neurons are the network's inputs; the others stay with their user
-    constant, network = ("constant",), ("neuron", "layer")
+    network = ("neuron", "layer")
     for node in graph.nodes:
         for parent in node.parents:
             key = group[parent]
-            if key == constant or key == ("inputs",):   # None, once set, stays
-                group[parent] = ("inputs",) if group[node][0] in network else None
+            if key is CONSTANT or key is INPUTS:   # None, once set, stays
+                group[parent] = INPUTS if group[node][0] in network else None
     index, boxes, box_of = {}, [], {}
     hidden = 0
     for node in graph.nodes:
@@ -251,8 +264,14 @@ def _boxes(graph, group, by):
             kind = key[0]
             boxes.append(Box(kind, key[1] if kind in ("neuron", "layer") else
                              ((key[2],) if kind == "ops" else ()), []))
+        box = boxes[index[key]]
         box_of[node] = index[key]
-        boxes[index[key]].nodes.append(node)
+        box.nodes.append(node)
+        if box.kind in ("neuron", "layer"):
+            if not node.parents:
+                box.parameters.append(node)
+            elif node.op in ACTIVATION_OPS:
+                box.activations.add(node.op)
     for box in boxes:
         if box.kind == "ops" and len(box.nodes) == 1:
             box.kind = "node"
