@@ -168,6 +168,14 @@ def test_install_and_remove_the_kernelspec(tmp_path):
     assert again.returncode == 1 and "No Jupyter kernel 'valor'" in again.stderr
 
 
+def test_user_install_is_the_default_and_remove_finds_it(tmp_path):
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"))   # the user's Jupyter folder
+    assert valorrepl("kernel", "install", env=env).returncode == 0
+    assert (tmp_path / "data" / "kernels" / "valor" / "kernel.json").exists()
+    done = valorrepl("kernel", "remove", env=env)
+    assert done.returncode == 0 and not (tmp_path / "data" / "kernels" / "valor").exists()
+
+
 def test_without_the_jupyter_extra_it_says_what_to_install(tmp_path):
     # a Python where ipykernel cannot be imported, as after a plain `pip install valorrepl`
     script = ("import sys; sys.modules['ipykernel'] = None; from valorrepl.cli import main; "
@@ -202,6 +210,9 @@ def test_draw_sends_an_svg_picture_with_its_description(kernel):
     [picture] = cell.outputs("display_data")
     assert cell.status == "ok" and "<svg" in picture["data"]["image/svg+xml"]
     assert "c = " in picture["data"]["text/plain"]   # the text drawing, for readers without the picture
+    own = kernel.execute("import graphviz\ng = graphviz.Digraph()\ng.edge('a', 'b')\ng")
+    [result] = own.outputs("execute_result")   # a value's own picture (_repr_mimebundle_) is shown
+    assert "<svg" in result["data"]["image/svg+xml"] and "Digraph" in result["data"]["text/plain"]
 
 
 def test_train_streams_progress_in_one_updated_display(kernel):
@@ -317,6 +328,8 @@ def test_lesson_steps_render_as_markdown_and_the_next_cell_is_checked(kernel):
     assert start.status == "ok" and "step 1 of 3" in start.text
     [step] = [d["data"] for d in start.outputs("display_data") if "text/markdown" in d["data"]]
     assert step == {"text/markdown": "A **step** with `code`.", "text/plain": "A **step** with `code`."}
+    header = start.outputs("display_data")[0]["data"]   # styled text: coloured HTML beside the plain text
+    assert "step 1 of 3" in header["text/plain"] and '<span style="color:#888">' in header["text/html"]
 
     task = kernel.execute(":next")
     assert [d["data"]["text/markdown"] for d in task.outputs("display_data")

@@ -27,9 +27,15 @@ from . import introspect
 
 NOTEBOOK_WIDTH = 100   # columns of a notebook's output area, for the text drawings
 
-# colours that read on light and dark notebook themes; the plain text never depends on them
-STYLE_COLOURS = {"grad.positive": "#2e7d32", "grad.negative": "#c62828", "grad.zero": "#757575",
-                 "muted": "#757575", "ok": "#2e7d32", "error": "#c62828", "warning": "#ef6c00"}
+# the terminal's classes (repl/style.py) as CSS: gradients in the drawing's colour-blind-safe blue
+# and orange; colour only adds to the text, which always carries the sign as well
+STYLE_CSS = {
+    "grad.positive": "color:#3a8fd9", "grad.negative": "color:#e6550d", "grad.zero": "color:#888",
+    "grad.large": "font-weight:bold", "hint": "color:#00838f", "muted": "color:#888",
+    "ok": "color:#2e7d32;font-weight:bold", "error": "color:#c62828;font-weight:bold",
+    "warning": "color:#b26a00", "highlight": "background:rgba(128,128,128,.3)",
+    "node.current": "background:rgba(128,128,128,.3);font-weight:bold",
+}
 
 
 class ValorKernel(Kernel):
@@ -108,12 +114,18 @@ class ValorKernel(Kernel):
     # ---- completion and inspection ----
 
     async def do_complete(self, code, cursor_pos):
-        found = introspect.complete(self.valor, code, cursor_pos)
+        try:
+            found = introspect.complete(self.valor, code, cursor_pos)
+        except Exception:  # a learner's odd object: no completions rather than a broken kernel
+            found = introspect.Completion(cursor_pos, cursor_pos, [])
         return {"status": "ok", "matches": found.matches, "cursor_start": found.start,
                 "cursor_end": found.end, "metadata": {}}
 
     async def do_inspect(self, code, cursor_pos, detail_level=0, omit_sections=()):
-        text = introspect.inspect_at(self.valor, code, cursor_pos, detail_level)
+        try:
+            text = introspect.inspect_at(self.valor, code, cursor_pos, detail_level)
+        except Exception:
+            text = None
         return {"status": "ok", "found": text is not None,
                 "data": {"text/plain": text} if text is not None else {}, "metadata": {}}
 
@@ -137,8 +149,12 @@ class CellOutput:
             return
         if reply.kind != "progress":
             self.progress_id = None
-        render = getattr(self, "_" + reply.kind, None)
-        (render or self._text)(reply)
+        render = getattr(self, "_" + reply.kind, None) or self._text
+        try:
+            render(reply)
+        except (TypeError, ValueError, UnicodeDecodeError):
+            # something Jupyter cannot carry (a value's odd _repr_, a broken picture): its text can
+            self.stream("stderr" if reply.kind in ("warning", "error") else "stdout", reply.text)
 
     def send(self, msg_type, content):
         self.kernel.send_response(self.kernel.iopub_socket, msg_type, content)
@@ -214,9 +230,10 @@ def _cell(value):
 def styled_html(styled):
     spans = []
     for style, text in styled.fragments:
-        colour = STYLE_COLOURS.get(style)
+        # a fragment may carry several classes ("grad.negative grad.large")
+        css = ";".join(STYLE_CSS[name] for name in style.split() if name in STYLE_CSS)
         text = html.escape(text)
-        spans.append(f'<span style="color:{colour}">{text}</span>' if colour else text)
+        spans.append(f'<span style="{css}">{text}</span>' if css else text)
     return "<pre>" + "".join(spans) + "</pre>"
 
 
@@ -236,7 +253,8 @@ def rich_reprs(value):
         if isinstance(bundle, tuple):
             bundle = bundle[0]
         if isinstance(bundle, dict):
-            data.update({k: v for k, v in bundle.items() if k != "text/plain"})
+            data.update({k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
+                         for k, v in bundle.items() if k != "text/plain"})
         for method, mime in (("_repr_html_", "text/html"), ("_repr_svg_", "image/svg+xml"),
                              ("_repr_png_", "image/png"), ("_repr_markdown_", "text/markdown"),
                              ("_repr_latex_", "text/latex")):
