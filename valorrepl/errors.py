@@ -14,8 +14,11 @@ class CommandConflict(Exception):
 
 
 class PluginFailure(Exception):
-    """A plugin could not be loaded or failed inside a hook."""
+    """A plugin could not be loaded or failed inside a hook (`hook`, when known)."""
 
-    def __init__(self, plugin, source, error):
-        super().__init__(f"{plugin} ({source}): {type(error).__name__}: {error}")
-        self.plugin, self.source, self.error = plugin, source, error
+    def __init__(self, plugin, source, error, hook=""):
+        reason = " ".join(str(error).split())   # one line, even for pluggy's multi-line messages
+        where = f" in {hook}" if hook else ""
+        super().__init__(f"{plugin} ({source}){where}: {type(error).__name__}"
+                         + (f": {reason}" if reason else ""))
+        self.plugin, self.source, self.error, self.hook = plugin, source, error, hook

@@ -13,7 +13,7 @@ __all__ = ["_", "N_", "set_language", "get_language", "detect_language", "LANGUA
 
 LANGUAGES = ("en", "pt")
 LOCALE_DIR = Path(__file__).with_name("locale")
-_state = {"language": "en", "catalog": gettext.NullTranslations()}
+_state = {"language": "en", "catalog": gettext.NullTranslations(), "plugin_folders": []}
 
 
 class PoTranslations(gettext.NullTranslations):
@@ -80,15 +80,26 @@ def set_language(language):
     files = sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
     catalog = PoTranslations(files) if files else gettext.NullTranslations()
     _state.update(language=language, catalog=catalog)
+    for folder in _state["plugin_folders"]:   # plugins' catalogs follow a change of language
+        _merge(folder)
     return language
 
 
 def add_catalog(folder):
-    """Merge a plugin's own catalogs (folder/<lang>/LC_MESSAGES/*.po) into the current language."""
+    """Merge a plugin's own catalogs (folder/<lang>/LC_MESSAGES/*.po) into the current language,
+    and again whenever the language changes."""
+    if folder not in _state["plugin_folders"]:
+        _state["plugin_folders"].append(folder)
+    _merge(folder)
+
+
+def _merge(folder):
     catalog = _state["catalog"]
     files = sorted((Path(folder) / _state["language"] / "LC_MESSAGES").glob("*.po"))
     if files and isinstance(catalog, PoTranslations):
-        catalog.messages.update(PoTranslations(files).messages)
+        # what is translated already keeps its words: a plugin adds messages, it cannot change valorrepl's
+        for message, translation in PoTranslations(files).messages.items():
+            catalog.messages.setdefault(message, translation)
     elif files:
         _state["catalog"] = PoTranslations(files)
 

@@ -5,6 +5,7 @@ third-party plugin is. A plugin that fails to load or to register is recorded, n
 the REPL starts and the rest works.
 """
 
+import difflib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -17,11 +18,13 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginFailure
+from .i18n import _
 
 ENTRY_POINT_GROUP = "valorrepl.plugins"
 
 DEFAULT_PLUGINS = (
     "valorrepl.commands.help",
+    "valorrepl.commands.plugins",
     "valorrepl.commands.grad",
     "valorrepl.commands.draw",
     "valorrepl.commands.train",
@@ -35,10 +38,14 @@ DEFAULT_PLUGINS = (
 
 @dataclass
 class PluginInfo:
+    """A loaded plugin: where it came from and what it added (shown by :plugins, undone on failure)."""
     name: str
     source: str                  # "built-in", "package NAME VERSION", or a file path
     version: str = ""
-    added: list = field(default_factory=list)   # what it added: ":cmd", "lesson id", "dataset x"
+    commands: list = field(default_factory=list)      # command names, without the ':'
+    datasets: list = field(default_factory=list)
+    lesson_dirs: list = field(default_factory=list)   # folders its lesson_dirs() returned
+    checks: list = field(default_factory=list)        # answer checks for lessons
 
 
 def new_manager():
@@ -51,13 +58,19 @@ def autoload_disabled():
     return os.environ.get("VALORREPL_DISABLE_PLUGIN_AUTOLOAD", "") not in ("", "0")
 
 
+def import_builtin(name):
+    return importlib.import_module(name)
+
+
 def load_file(path):
     """Import a single Python file as a plugin module (its name: valorrepl_plugin_<stem>)."""
-    path = Path(path).resolve()
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        raise FileNotFoundError(_("no such file: {path}").format(path=path))
     name = f"valorrepl_plugin_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None:
-        raise ImportError(f"not a Python file: {path}")
+        raise ImportError(_("not a Python file: {path}").format(path=path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
@@ -79,11 +92,60 @@ def entry_point_plugins():
 
 def folder_plugins(folder):
     """Every *.py file of a folder, in name order (files starting with _ are skipped)."""
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
-def failure(name, source, error):
-    return PluginFailure(name, source, error)
+def is_folder(folder):
+    return Path(folder).expanduser().is_dir()
+
+
+def file_source(path):
+    """Where a plugin file is, as :plugins shows it: the full path."""
+    return str(Path(path).expanduser().resolve())
+
+
+def as_folders(folders):
+    """What lesson_dirs() returned, as a list of Paths (one folder alone is taken as a list of one)."""
+    if folders is None:
+        return []
+    if isinstance(folders, (str, os.PathLike)):
+        folders = [folders]
+    return [Path(folder) for folder in folders]
+
+
+def file_plugin_name(path):
+    """A plugin file is known by its name without .py: plugins/zero.py → zero."""
+    return Path(path).stem
+
+
+def version_of(module, source):
+    """A package's version comes from its metadata; a built-in's is valorrepl's; a file may set __version__."""
+    if source == "built-in":
+        from . import __version__
+        return __version__
+    return str(getattr(module, "__version__", "") or "")
+
+
+def check_hook_names(manager, plugin, name):
+    """A hook name no spec declares is a typo (register_command for register_commands): say so
+    now, rather than let the function never be called. pluggy only checks the arguments."""
+    known = hook_names()
+    for caller in manager.get_hookcallers(plugin) or []:
+        if not caller.has_spec():
+            close = difflib.get_close_matches(caller.name, known, 1)
+            hint = " " + _("Did you mean {names}?").format(names=close[0]) if close else ""
+            raise pluggy.PluginValidationError(plugin, _(
+                "Plugin {plugin!r} implements {hook!r}, which is not a valorrepl hook (they are: {known}).")
+                .format(plugin=name, hook=caller.name, known=", ".join(known)) + hint)
+
+
+def hook_names():
+    """The hooks a plugin may implement, from hookspecs.py."""
+    return sorted(name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "valorrepl_spec"))
+
+
+def failure(name, source, error, hook=""):
+    return error if isinstance(error, PluginFailure) else PluginFailure(name, source, error, hook)

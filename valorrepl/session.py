@@ -13,12 +13,13 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import data, engine, nn, plugins, train
 from .engine import Valor
 from .errors import CommandConflict, CommandError, PluginFailure
-from .i18n import _, detect_language, set_language
+from .i18n import N_, _, detect_language, set_language
 from .registry import CommandRegistry
 
 __all__ = ["Session", "Reply", "Outcome", "Table", "Image", "Progress", "Styled", "Markdown"]
@@ -218,13 +219,14 @@ class Session:
         self.language = set_language(detect_language(language))
         self.namespace = fresh_namespace()
         self.commands = CommandRegistry()
-        self.datasets = dict(data.DATASETS)
+        self.datasets = {}                # name → function returning a Dataset (register_datasets)
         self.auto_valor = True            # `a = 2` makes a Valor; lessons on plain Python turn it off
         self.show_tracebacks = traceback
         self.last_error = None            # (exception, text of the input) for :tb
         self.state = {}                   # per-plugin state: state["lessons"], …
         self.plugins = {}                 # name → plugins.PluginInfo
         self.plugin_failures = []         # PluginFailure, in the order they happened
+        self.hooks_off = set()            # (plugin, hook) pairs turned off after they raised
         self.lesson_dirs = list(lesson_dirs)
         self.status = ""                  # one line for a toolbar (the current lesson and step)
         self.width = 80                   # columns the front end can show; drawings fit in it
@@ -240,63 +242,116 @@ class Session:
     # -- plugins --
 
     def _load_plugins(self, third_party, plugin_files, plugin_dirs):
+        """Built-ins first; then, unless --no-plugins, installed packages and the user's plugins
+        folder; then the folders and files named with --plugins-dir and --plugin."""
+        self.checks = {}                  # answer checks for lessons: name → function (register_checks)
         for name in plugins.DEFAULT_PLUGINS:
-            self.add_plugin(lambda name=name: __import__(name, fromlist=["_"]), name, "built-in")
+            self.add_plugin(lambda name=name: plugins.import_builtin(name), name, "built-in")
         if third_party and not plugins.autoload_disabled():
             for name, loader, source, version in plugins.entry_point_plugins():
                 self.add_plugin(loader, name, source, version)
         if third_party:
             from .paths import config_dir
-            for folder in [config_dir() / "plugins", *plugin_dirs]:
-                for path in plugins.folder_plugins(folder):
-                    self.add_plugin(lambda p=path: plugins.load_file(p), path.stem, str(path))
+            for path in plugins.folder_plugins(config_dir() / "plugins"):
+                self.load_plugin_file(path)
+        for folder in plugin_dirs:
+            if not plugins.is_folder(folder):
+                self.plugin_failures.append(plugins.failure(str(folder), "--plugins-dir", NotADirectoryError(
+                    _("no such folder: {folder}").format(folder=folder))))
+            for path in plugins.folder_plugins(folder):
+                self.load_plugin_file(path)
         for path in plugin_files:
             self.load_plugin_file(path)
-        self.manager.hook.session_started(session=self)
+        self._start_plugins()
         self._started = True
 
     def load_plugin_file(self, path):
-        from pathlib import Path
-        return self.add_plugin(lambda: plugins.load_file(path), Path(path).stem, str(path))
+        """Load one Python file as a plugin (--plugin, --plugins-dir, :plugin load); False if it failed."""
+        return self.add_plugin(lambda: plugins.load_file(path), plugins.file_plugin_name(path),
+                               plugins.file_source(path))
 
     def add_plugin(self, loader, name, source, version=""):
-        """Load one plugin and let it register; a failure is recorded and False returned."""
+        """Load one plugin and let it register what it adds. Any failure (an import error, a bad hook,
+        a hook that raises, a name another plugin has) is recorded in plugin_failures, nothing the
+        plugin added is left behind, and False is returned."""
         if name in self.plugins:
-            self.plugin_failures.append(PluginFailure(name, source, CommandConflict(
+            self.plugin_failures.append(plugins.failure(name, source, CommandConflict(
                 _("a plugin named {name} is already loaded from {other}").format(
                     name=name, other=self.plugins[name].source))))
             return False
         info = plugins.PluginInfo(name, source, version)
+        module = None
         try:
             module = loader()
+            info.version = version or plugins.version_of(module, source)
             self.manager.register(module, name=name)
-        except Exception as error:
-            self.plugin_failures.append(PluginFailure(name, source, error))
-            return False
-        self.plugins[name] = info
-        try:
+            plugins.check_hook_names(self.manager, module, name)
+            self.plugins[name] = info
             self._register_from(module, info)
-        except Exception as error:
-            self.commands.remove_plugin(name)
-            self.manager.unregister(name=name)
-            del self.plugins[name]
-            self.plugin_failures.append(PluginFailure(name, source, error))
+            if self._started:  # loaded later, by :plugin load
+                self._call_plugin_hook(module, info, "session_started", session=self)
+        except (Exception, SystemExit) as error:  # a plugin's sys.exit() must not end the REPL
+            if module is not None:
+                self._unload(module, info)
+            self.plugin_failures.append(plugins.failure(name, source, error))
             return False
         return True
 
     def _register_from(self, module, info):
-        caller = self.manager.subset_hook_caller  # call only this plugin's hooks
-        others = [p for p in self.manager.get_plugins() if p is not module]
-        before = set(self.commands.commands)
-        caller("register_commands", others)(registry=_PluginRegistry(self.commands, info.name))
-        info.added += [":" + name for name in self.commands.commands if name not in before]
-        datasets_before = set(self.datasets)
-        caller("register_datasets", others)(datasets=_Checked(self.datasets, info.name, "data set"))
-        info.added += [_("data set {name}").format(name=n) for n in self.datasets if n not in datasets_before]
-        for folders in caller("lesson_dirs", others)():
-            self.lesson_dirs += list(folders or [])
-        if self._started:  # loaded later, by :plugin load
-            caller("session_started", others)(session=self)
+        """Call this plugin's registration hooks, and only its own: the others ran when they loaded."""
+        self._call_plugin_hook(module, info, "register_commands", registry=_PluginRegistry(self.commands, info))
+        self._call_plugin_hook(module, info, "register_datasets",
+                               datasets=_Checked(self.datasets, info, "datasets", N_("data set"), self._owner))
+        self._call_plugin_hook(module, info, "register_checks",
+                               checks=_Checked(self.checks, info, "checks", N_("check"), self._owner))
+        for folders in self._call_plugin_hook(module, info, "lesson_dirs"):
+            for folder in plugins.as_folders(folders):
+                info.lesson_dirs.append(folder)
+                self.lesson_dirs.append(folder)
+
+    def _call_plugin_hook(self, module, info, hook, **kwargs):
+        """One plugin's implementation of a hook; a failure names the plugin and the hook."""
+        others = [plugin for plugin in self.manager.get_plugins() if plugin is not module]
+        try:
+            return self.manager.subset_hook_caller(hook, others)(**kwargs)
+        except Exception as error:
+            raise plugins.failure(info.name, info.source, error, hook) from error
+
+    def _start_plugins(self):
+        """session_started in every plugin, in the order they loaded; one that raises is unloaded."""
+        for info in list(self.plugins.values()):
+            module = self.manager.get_plugin(info.name)
+            try:
+                self._call_plugin_hook(module, info, "session_started", session=self)
+            except PluginFailure as failure:
+                self._unload(module, info)
+                self.plugin_failures.append(failure)
+
+    def unload_plugin(self, name):
+        """Take a loaded plugin out again (`:plugin load` of the same file after an edit)."""
+        self._unload(self.manager.get_plugin(name), self.plugins[name])
+
+    def _unload(self, module, info):
+        """Take back everything a plugin added, so that a half-registered plugin leaves nothing behind."""
+        self.commands.remove_plugin(info.name)
+        for name in info.datasets:
+            self.datasets.pop(name, None)
+        for name in info.checks:
+            self.checks.pop(name, None)
+        for folder in info.lesson_dirs:
+            if folder in self.lesson_dirs:
+                self.lesson_dirs.remove(folder)
+        if self.manager.get_plugin(info.name) is module:
+            self.manager.unregister(name=info.name)
+        if self.plugins.get(info.name) is info:
+            del self.plugins[info.name]
+
+    def _owner(self, kind, name):
+        """The plugin that added a data set (kind "datasets"), a check ("checks")…"""
+        for info in self.plugins.values():
+            if name in getattr(info, kind):
+                return info.name
+        return "valorrepl"
 
     # -- running input --
 
@@ -335,21 +390,29 @@ class Session:
         return Outcome()
 
     def _call_hook(self, name, emitter, **kwargs):
-        """Call one hook in every plugin; a plugin that fails there is named, and the rest go on."""
+        """Call one hook in every plugin; a plugin that fails there is named once, its hook is
+        turned off for the rest of the session, and the rest go on."""
         for impl in reversed(getattr(self.manager.hook, name).get_hookimpls()):
+            if (impl.plugin_name, name) in self.hooks_off:
+                continue
             try:
                 impl.function(*[kwargs[arg] for arg in impl.argnames])
             except KeyboardInterrupt:
                 raise
             except Exception as error:
                 self.last_error = (error, name)
-                emitter.error(_("Plugin {plugin} failed in {hook}: {error}. Type :tb for details.")
-                           .format(plugin=impl.plugin_name, hook=name, error=describe(error)))
+                self.hooks_off.add((impl.plugin_name, name))
+                info = self.plugins.get(impl.plugin_name)
+                self.plugin_failures.append(plugins.failure(
+                    impl.plugin_name, info.source if info else "?", error, name))
+                emitter.error(_("Plugin {plugin} failed in {hook}: {error}. That hook of it is turned off; "
+                                "type :tb for details.")
+                              .format(plugin=impl.plugin_name, hook=name, error=describe(error)))
 
     def _run_python(self, text, emit):
         try:
             tree = ast.parse(text, "<input>", "exec")
-        except (SyntaxError, ValueError) as error:  # ValueError: text that is not Unicode (lone surrogates)
+        except SyntaxError as error:
             return self._fail(error, text, emit)
         if self.auto_valor:
             tree = ast.fix_missing_locations(_Literals().visit(tree))
@@ -480,37 +543,55 @@ class Session:
     def reset(self):
         """A clean namespace, as at start (plugins keep their additions)."""
         self.namespace = fresh_namespace()
-        self.manager.hook.session_started(session=self)
+        self._start_plugins()
 
 
 class _PluginRegistry:
-    """The command registry as one plugin sees it: what it adds is recorded as its own."""
+    """The command registry as one plugin sees it: what it adds is written down as its own."""
 
-    def __init__(self, registry, plugin):
-        self._registry, self._plugin = registry, plugin
+    def __init__(self, registry, info):
+        self._registry, self._info = registry, info
 
     def add(self, cmd):
-        return self._registry.add(cmd, plugin=self._plugin)
+        cmd = self._registry.add(cmd, plugin=self._info.name)
+        if cmd.plugin == self._info.name:
+            self._info.commands.append(cmd.name)
+        return cmd
 
     def __getattr__(self, name):
         return getattr(self._registry, name)
 
 
-class _Checked(dict):
-    """A dict a plugin adds to; a name that is taken already is a conflict, not a silent win."""
+class _Checked(Mapping):
+    """A name → thing table (data sets, checks) as one plugin sees it: it may read every name and
+    add new ones (`table[name] = thing` or `table.add(name, thing)`); a name that is taken is a
+    conflict naming both plugins, never a silent win."""
 
-    def __init__(self, target, plugin, what):
-        super().__init__()
-        self._target, self._plugin, self._what = target, plugin, what
+    def __init__(self, target, info, kind, what, owner_of):
+        self._target, self._info, self._kind, self._what, self._owner_of = target, info, kind, what, owner_of
 
-    def __setitem__(self, key, value):
-        if key in self._target:
-            raise CommandConflict(_("{what} {name} exists already; plugin {plugin} cannot add it again")
-                                  .format(what=_(self._what), name=key, plugin=self._plugin))
-        self._target[key] = value
+    def __setitem__(self, name, value):
+        if name in self._target:
+            raise CommandConflict(_("{what} {name} is added by both {first} and {second}").format(
+                what=_(self._what), name=name, first=self._owner_of(self._kind, name), second=self._info.name))
+        self._target[name] = value
+        getattr(self._info, self._kind).append(name)
 
-    def __contains__(self, key):
-        return key in self._target
+    def add(self, name, value):
+        self[name] = value
+
+    def update(self, other=(), **more):
+        for name, value in dict(other, **more).items():
+            self[name] = value
+
+    def __getitem__(self, name):
+        return self._target[name]
+
+    def __iter__(self):
+        return iter(self._target)
+
+    def __len__(self):
+        return len(self._target)
 
 
 def describe(error):

@@ -151,3 +151,9 @@ def _pictures(session, dataset, model, result, plot_file, emit):
 @hookimpl
 def register_commands(registry):
     registry.add(train_command)
+
+
+@hookimpl
+def register_datasets(datasets):
+    # the data sets valorrepl ships, added the way a plugin adds its own
+    datasets.update(data.DATASETS)
