@@ -25,11 +25,9 @@ class Valor:
 
     def __init__(self, data, parents=(), op="", label="", *, local_grads=None,
                  progenitor=None, operador_mae=None, rotulo=None):
-        if isinstance(data, Valor):
-            data = data.data
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"Valor needs a real number, not {type(data).__name__}: {data!r}")
-        self.data = float(data)
+        if type(data) is not float:  # the common case skips the (slow) checks of _real
+            data = _real(data)
+        self.data = data
         self.grad = 0.0
         # the course's keywords (progenitor, operador_mae, rotulo) name the same things
         self.parents = tuple(progenitor if progenitor is not None else parents)
@@ -179,17 +177,19 @@ class Valor:
 
     def topological_order(self):
         """Every node of this graph, each after all of its parents (leaves first, self last)."""
-        # an explicit stack instead of recursion: a chain of a million operations is fine
-        order, seen = [], set()
-        stack = [(self, False)]
+        # an explicit stack instead of recursion, so a chain of a million operations is fine:
+        # a node waits on the stack until all its parents are in the order, then joins it
+        order, seen = [], {self}
+        stack = [self]
         while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-            elif node not in seen:
-                seen.add(node)
-                stack.append((node, True))
-                stack.extend((p, False) for p in node.parents if p not in seen)
+            node = stack[-1]
+            for parent in node.parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+                    break
+            else:
+                order.append(stack.pop())
         return order
 
     def propagate(self):
@@ -228,6 +228,15 @@ class Valor:
     rotulo = property(lambda self: self.label, lambda self, v: setattr(self, "label", v))
     progenitor = property(lambda self: self.parents, lambda self, v: setattr(self, "parents", tuple(v)))
     operador_mae = property(lambda self: self.op, lambda self, v: setattr(self, "op", v))
+
+
+def _real(data):
+    """data as a float, or a TypeError: Valors, ints and other real numbers are fine, bools are not."""
+    if isinstance(data, Valor):
+        return data.data
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        raise TypeError(f"Valor needs a real number, not {type(data).__name__}: {data!r}")
+    return float(data)
 
 
 def _data(x):
