@@ -32,7 +32,7 @@ def build_parser():
 
 
 # modules that add a subcommand: each has add_parser(subparsers) and run(options) → exit status
-SUBCOMMANDS = ("valorrepl.kernel.install",)
+SUBCOMMANDS = ("valorrepl.kernel.install", "valorrepl.lessons_cli")
 
 
 def subcommand_modules():

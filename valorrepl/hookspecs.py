@@ -45,8 +45,9 @@ def session_started(session):
 
 
 @hookspec
-def before_run(session, source):
-    """Called before each input (the text the learner sent) runs; lessons take a snapshot here."""
+def before_run(session, source, emit):
+    """Called before each input (the text the learner sent) runs; lessons take a snapshot here.
+    `emit` is the Emitter the input's replies go through (the same one after_run gets)."""
 
 
 @hookspec

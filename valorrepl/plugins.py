@@ -33,6 +33,8 @@ DEFAULT_PLUGINS = (
     "valorrepl.commands.workspace",
     "valorrepl.commands.glossary",
     "valorrepl.commands.torch",
+    "valorrepl.checks",
+    "valorrepl.commands.lessons",
 )
 
 

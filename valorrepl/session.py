@@ -362,7 +362,7 @@ class Session:
         outcome = Outcome()
         if not text.strip():
             return self._run_pending(emitter)
-        self._call_hook("before_run", emitter, session=self, source=text)
+        self._call_hook("before_run", emitter, session=self, source=text, emit=emitter)
         try:
             for kind, chunk in split_input(text):
                 outcome = (self._run_command(chunk, emitter) if kind == "command"
