@@ -334,3 +334,11 @@ def test_open_uses_the_system_viewer_or_says_there_is_none(run, tmp_path, monkey
             import time
             time.sleep(0.05)
         assert opened.read_text().strip() == image.path
+
+
+def test_ascii_only_keeps_the_layout_for_terminals_without_utf8():
+    for root in (small_graph(), course_loss()):
+        fancy, plain = draw.text_drawing(root), draw.text_drawing(root, ascii_only=True)
+        assert plain.isascii() and [len(line) for line in plain.splitlines()] == \
+            [len(line) for line in fancy.splitlines()]
+    assert "|-- d = c + a" in draw.text_drawing(small_graph(), ascii_only=True)

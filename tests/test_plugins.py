@@ -85,6 +85,23 @@ def test_a_plugin_file_adds_a_command_a_data_set_a_check_and_lessons():
     assert fixture("good") in full and str(FIXTURES / "lessons") in full and "checks: is_positive" in full
 
 
+def test_a_plugins_command_completes_like_a_built_in():
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from valorrepl.repl.completer import ValorCompleter
+
+    completer = ValorCompleter(start("good"))
+
+    def complete(text):
+        return [c.text for c in completer.get_completions(Document(text), CompleteEvent(completion_requested=True))]
+
+    assert "hello" in complete(":hel") and "ola" in complete(":ol")
+    assert complete(":hello mu") == ["mundo"]
+    assert "tiny" in complete(":train ti")
+    assert complete(":plugin lo") == ["load"]
+
+
 def test_plugin_load_command(run, session):
     loaded = run(f":plugin load {fixture('good')}")
     assert loaded.startswith(f"Loaded plugin good from {fixture('good')}.") and ":hello" in loaded
@@ -162,7 +179,7 @@ def test_conflicts_name_both_plugins_and_leave_nothing_half_registered():
     assert "halfdata" not in session.datasets and session.datasets["course"].__module__ == "valorrepl.data"
     assert session.checks["is_positive"].__module__ == "valorrepl_plugin_good"
     assert {"twin", "half", "twin_check"}.isdisjoint(session.plugins)
-    assert {"twin", "half", "twin_check"}.isdisjoint(name for name, _plugin in session.manager.list_name_plugin())
+    assert {"twin", "half", "twin_check"}.isdisjoint(name for name, _ in session.manager.list_name_plugin())
 
 
 def test_two_files_with_the_same_name(tmp_path):
@@ -211,7 +228,8 @@ def test_no_plugins_and_plugin_flags_in_a_real_run(tmp_path):
     assert valorrepl().stdout.strip() == "hello, world!"
     quiet = valorrepl("--no-plugins")
     assert "unknown command :hello" in quiet.stderr
-    chosen = valorrepl("--no-plugins", "--plugin", str(ROOT / "plugins" / "zero_grad.py"), text="a = 2\nb = a*a\n:grad b\n:zero b\na.grad\n")
+    chosen = valorrepl("--no-plugins", "--plugin", str(ROOT / "plugins" / "zero_grad.py"),
+                       text="a = 2\nb = a*a\n:grad b\n:zero b\na.grad\n")
     assert chosen.returncode == 0 and "2 gradients set to 0 in the graph of b." in chosen.stdout
     assert chosen.stdout.strip().endswith("0.0")
 
@@ -265,26 +283,31 @@ def test_the_example_package_is_found_by_its_entry_point(tmp_path):
     venv = _fresh_venv(tmp_path)
     env = valorrepl_env(tmp_path / "home")
     env.pop("PYTHONPATH", None)        # only what is installed in the new environment
-    inputs = ("a = 2\nb = -3\nc = a * b + a\n:ops c --leaves\n:train spiral --epochs 2\n:plugins example\n"
-              ":help ops\n")
-    done = subprocess.run([str(venv / "bin" / "valorrepl")], input=inputs, capture_output=True, text=True,
-                          env=env, timeout=120, cwd=str(tmp_path))
+
+    def inside(program, *args, text):
+        return subprocess.run([str(venv / "bin" / program), *args], input=text, capture_output=True,
+                              text=True, env=env, timeout=120, cwd=str(tmp_path))
+
+    where = inside("python", "-c", "import valorrepl, valorrepl_example; "
+                   "print(valorrepl.__file__, valorrepl_example.__file__)", text="").stdout
+    assert where.startswith(str(venv)) and " " + str(venv) in where         # not the working tree
+
+    done = inside("valorrepl", text="a = 2\nb = -3\nc = a * b + a\n:ops c --leaves\n"
+                                    ":train spiral --epochs 2\n:plugins example\n"
+                                    ":lesson example-spiral\n:next\ns = spiral()\nlen(s)\n")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     out = done.stdout
-    assert "nodes: 4 · operations: 2 · inputs: 2\na, b" in out                  # :ops c --leaves
-    assert "Training MLP(2, [8, 8, 1]) on spiral: 60 samples" in out           # the data set
+    assert "nodes: 4 · operations: 2 · inputs: 2\na, b" in out                  # its command
+    assert "Training MLP(2, [8, 8, 1]) on spiral: 60 samples" in out           # its data set
     assert "example 0.1.0 — package valorrepl-example 0.1.0" in out            # :plugins example
     assert "commands: :ops" in out and "data sets: spiral" in out
     [lessons] = venv.glob("lib/python*/site-packages/valorrepl_example/lessons")
     assert f"lessons: {lessons}" in out and (lessons / "spiral" / "lesson.toml").is_file()
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import valorrepl; print(valorrepl.__file__)"],
-                           capture_output=True, text=True, env=env, cwd=str(tmp_path)).stdout
-    assert where.startswith(str(venv))                                          # not the working tree
-    portuguese = subprocess.run([str(venv / "bin" / "valorrepl"), "--lang", "pt"],
-                                input=":ajuda operacoes\na = 2\n:operacoes a\n", capture_output=True, text=True,
-                                env=env, timeout=60, cwd=str(tmp_path))
-    assert "Conta as operações no grafo de um Valor." in portuguese.stdout
-    assert "lista também as entradas" in portuguese.stdout and "nós: 1 · operações: 0" in portuguese.stdout
-    quiet = subprocess.run([str(venv / "bin" / "valorrepl"), "--no-plugins"], input=":ops b\n",
-                           capture_output=True, text=True, env=env, timeout=60, cwd=str(tmp_path))
-    assert "unknown command :ops" in quiet.stderr
+    assert "Two spirals — step 2 of 5" in out and "60\n✓" in out            # its lesson, with its data
+
+    portuguese = inside("valorrepl", "--lang", "pt", text=":ajuda operacoes\na = 2\n:operacoes a\n")
+    assert "Conta as operações no grafo de um Valor." in portuguese.stdout     # its own catalog
+    assert "lista também as entradas" in portuguese.stdout
+    assert "nós: 1 · operações: 0" in portuguese.stdout
+
+    assert "unknown command :ops" in inside("valorrepl", "--no-plugins", text=":ops c\n").stderr

@@ -89,7 +89,7 @@ _INFIX = ("+", "-", "*", "/", "**")
 def expression(node, names):
     """How a node was computed, in the names of its parents: `a * b`, `tanh(x)`, `x**2`."""
     args = [printable(names[p]) for p in node.parents]
-    op = node.op
+    op = node.op or "?"
     if op in _INFIX and len(args) == 2:
         return f"{args[0]} {op} {args[1]}"
     if op == "neg" and len(args) == 1:
@@ -182,15 +182,15 @@ def _summary_note(summary):
 
 # ---- the text drawing ----
 
-def text_drawing(root, width=80, highlight=None, full=False):
+def text_drawing(root, width=80, highlight=None, full=False, ascii_only=False):
     """The graph as plain text that fits `width` columns: an indented tree from the result
     back to the leaves, with data and gradient beside every node; a node used twice is drawn
     once and then referred to (`↑`). `highlight` (a node) is marked with `▶`. Big graphs are
     summarised unless `full`."""
-    return "".join(text for _style, text in styled_drawing(root, width, highlight, full))
+    return "".join(text for _style, text in styled_drawing(root, width, highlight, full, ascii_only))
 
 
-def styled_drawing(root, width=80, highlight=None, full=False):
+def styled_drawing(root, width=80, highlight=None, full=False, ascii_only=False):
     """The text drawing as (style_class, text) fragments: gradients in grad.positive,
     grad.negative or grad.zero, the `!` of a large one in grad.large, the marked node in
     highlight, tree lines in muted. Joined, the texts are exactly `text_drawing`."""
@@ -199,7 +199,13 @@ def styled_drawing(root, width=80, highlight=None, full=False):
         rows = _summary_rows(graph.summary(), highlight)
     else:
         rows = _tree_rows(graph, highlight, max(int(width), 20))
-    return _layout(graph, rows, max(int(width), 20), highlight is not None)
+    fragments = _layout(graph, rows, max(int(width), 20), highlight is not None)
+    if ascii_only:   # a terminal that cannot show the tree's lines: same layout in ASCII
+        fragments = [(style, text.translate(_ASCII)) for style, text in fragments]
+    return fragments
+
+
+_ASCII = str.maketrans("├└─│↑▶┄…×←·", "|`-|^>~~x<-")
 
 
 class Row(NamedTuple):
@@ -441,7 +447,7 @@ def dot_source(root, full=False):
         fields = [dot_text(name), f"data {number(node.data)}", f"grad {signed(node.grad)}"]
         lines.append(_record(ids[node], fields, node.grad, large))
         if node.parents:
-            lines.append(f'  {ids[node]}_op [label="{dot_text(node.op)}", shape=ellipse, fontsize=10, '
+            lines.append(f'  {ids[node]}_op [label="{quoted(node.op or "?")}", shape=ellipse, fontsize=10, '
                          f'margin="0.04,0.02", width=0.3, height=0.3];')
             lines.append(f"  {ids[node]}_op -> {ids[node]};")
             for parent in node.parents:
@@ -509,7 +515,7 @@ _SAID = {
 def said(node, names):
     """How a node was computed, in words: `a times b`, `tanh of x`, `x to the power 2`."""
     args = [printable(names[p]) for p in node.parents]
-    op = node.op
+    op = node.op or "?"
     if op in _SAID and len(args) == (1 if op == "neg" else 2):
         return _(_SAID[op]).format(*args)
     if op.startswith("**") and len(args) == 1:
@@ -534,7 +540,8 @@ def describe(root, full=False):
     names = graph.names
     name = printable(names[graph.root])
     if full or not needs_summary(graph):
-        lines = [_("The graph of {name} has {count} nodes.").format(name=name, count=_count(len(graph.nodes)))]
+        lines = [_("The graph of {name} has {count} nodes.").format(name=name, count=_count(len(graph.nodes)))
+                 if len(graph.nodes) > 1 else _("The graph of {name} is that one node.").format(name=name)]
         lines += [_node_sentence(node, names) for node in reversed(graph.nodes)]
         return "\n".join(lines)
     summary = graph.summary()

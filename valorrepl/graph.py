@@ -68,13 +68,16 @@ def node_name(node, counts, used=None):
         return label if used[label] == 1 else f"{label}#{used[label]}"
     if not node.parents:
         return f"{node.data:g}"
-    counts[node.op] = counts.get(node.op, 0) + 1
-    return f"({node.op}){counts[node.op]}"
+    op = node.op or "?"
+    counts[op] = counts.get(op, 0) + 1
+    return f"({op}){counts[op]}"
 
 
 def printable(text):
     """A label with its control characters written as escapes (a newline as \\n), so it
     stays on one line wherever it is shown."""
+    if not text.strip():
+        return repr(text)              # a label of spaces would be invisible
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

@@ -124,7 +124,7 @@ def file_plugin_name(path):
 
 
 def version_of(module, source):
-    """A package's version comes from its metadata; a built-in's is valorrepl's; a file may set __version__."""
+    """A built-in's version is valorrepl's; a file's, its __version__ (a package's is in its metadata)."""
     if source == "built-in":
         from . import __version__
         return __version__

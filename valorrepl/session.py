@@ -299,12 +299,13 @@ class Session:
 
     def _register_from(self, module, info):
         """Call this plugin's registration hooks, and only its own: the others ran when they loaded."""
-        self._call_plugin_hook(module, info, "register_commands", registry=_PluginRegistry(self.commands, info))
-        self._call_plugin_hook(module, info, "register_datasets",
-                               datasets=_Checked(self.datasets, info, "datasets", N_("data set"), self._owner))
-        self._call_plugin_hook(module, info, "register_checks",
-                               checks=_Checked(self.checks, info, "checks", N_("check"), self._owner))
-        for folders in self._call_plugin_hook(module, info, "lesson_dirs"):
+        def call(hook, **kwargs):
+            return self._call_plugin_hook(module, info, hook, **kwargs)
+
+        call("register_commands", registry=_PluginRegistry(self.commands, info))
+        call("register_datasets", datasets=_Checked(self, info, "datasets", N_("data set")))
+        call("register_checks", checks=_Checked(self, info, "checks", N_("check")))
+        for folders in call("lesson_dirs"):
             for folder in plugins.as_folders(folders):
                 info.lesson_dirs.append(folder)
                 self.lesson_dirs.append(folder)
@@ -567,13 +568,16 @@ class _Checked(Mapping):
     add new ones (`table[name] = thing` or `table.add(name, thing)`); a name that is taken is a
     conflict naming both plugins, never a silent win."""
 
-    def __init__(self, target, info, kind, what, owner_of):
-        self._target, self._info, self._kind, self._what, self._owner_of = target, info, kind, what, owner_of
+    def __init__(self, session, info, kind, what):
+        # kind: the session's table and the PluginInfo list alike ("datasets", "checks")
+        self._session, self._target, self._info = session, getattr(session, kind), info
+        self._kind, self._what = kind, what
 
     def __setitem__(self, name, value):
         if name in self._target:
+            first = self._session._owner(self._kind, name)
             raise CommandConflict(_("{what} {name} is added by both {first} and {second}").format(
-                what=_(self._what), name=name, first=self._owner_of(self._kind, name), second=self._info.name))
+                what=_(self._what), name=name, first=first, second=self._info.name))
         self._target[name] = value
         getattr(self._info, self._kind).append(name)
 

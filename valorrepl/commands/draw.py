@@ -57,11 +57,11 @@ def draw_command(session, args, emit):
             return
     if fmt == "text":
         if args.output:
-            text = draw.text_drawing(graph, session.width, full=args.full)
+            text = draw.text_drawing(graph, session.width, full=args.full)   # a file: UTF-8
             Path(args.output).write_text(text + "\n", encoding="utf-8")
             emit.text(_("Wrote {path}").format(path=args.output))
         else:
-            emit.styled(draw.styled_drawing(graph, session.width, full=args.full))
+            emit.styled(draw.styled_drawing(graph, session.width, full=args.full, ascii_only=ascii_only()))
         return
     source = draw.dot_source(graph, full=args.full)
     if fmt == "dot":
@@ -93,12 +93,12 @@ def _picture(session, args, emit, graph, source, fmt):
     except draw.DotMissing:
         emit.warning(_("Pictures need the graphviz program `dot`, which is not installed. Install it with: "
                        "{hint}. Here is the text drawing:").format(hint=INSTALL_HINT))
-        emit.styled(draw.styled_drawing(graph, session.width))
+        emit.styled(draw.styled_drawing(graph, session.width, ascii_only=ascii_only()))
         return
     except draw.DotTimeout:
         emit.warning(_("dot took longer than {seconds:g} s to lay out these {nodes} nodes; here is the text "
                        "drawing instead.").format(seconds=args.timeout, nodes=f"{len(graph.nodes):,}"))
-        emit.styled(draw.styled_drawing(graph, session.width))
+        emit.styled(draw.styled_drawing(graph, session.width, ascii_only=ascii_only()))
         return
     except draw.DotFailed as error:
         raise CommandError(_("dot could not draw this graph: {error}").format(error=error)) from None
@@ -110,12 +110,21 @@ def _picture(session, args, emit, graph, source, fmt):
             lines.append(draw.summary_note(graph))
     else:
         # a terminal cannot show the picture: the reply's text is the drawing, and where it went
-        lines = [draw.text_drawing(graph, session.width),
+        lines = [draw.text_drawing(graph, session.width, ascii_only=ascii_only()),
                  _("Saved the picture as {path} (-o FILE chooses where, --open opens it)").format(path=path)]
     if args.open:
         lines.append(_("Opened it in the picture viewer.") if open_picture(path) else
                      _("No picture viewer found (xdg-open or open); open {path} yourself.").format(path=path))
     emit.image(Image(MIME[fmt], picture, str(path), draw.describe(graph)), "\n".join(lines))
+
+
+def ascii_only():
+    """True when standard output cannot encode the tree's lines (a terminal in the C locale)."""
+    try:
+        "├─│↑▶…×←·".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
 
 
 def _picture_path(target, fmt):

@@ -127,7 +127,8 @@ def plugin_command(session, args, emit):
     if not session.load_plugin_file(path):
         failure = session.plugin_failures[failures]
         session.last_error = (failure.error, f":plugin load {args.file}")
-        emit.error(_("Plugin not loaded: {failure}").format(failure=failure) + " " + _("Type :tb for details."))
+        message = _("Plugin not loaded: {failure}").format(failure=failure)
+        emit.error(f"{message} {_('Type :tb for details.')}")
         return Outcome("error", error=failure)
     info = session.plugins[name]
     emit.text(_("Loaded plugin {name} from {path}.").format(name=name, path=info.source))
