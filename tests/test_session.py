@@ -102,3 +102,13 @@ def test_session_core_never_loads_the_terminal_ui():
             "print([m for m in sys.modules if m.startswith(('prompt_toolkit', 'ipykernel'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_only_plain_variables_become_valors(run, session):
+    run("a = 2")
+    run("a.grad = 1")
+    assert session.namespace["a"].grad == 1 and not isinstance(session.namespace["a"].grad, Valor)
+    run("def f():\n    n = 3\n    return n")
+    assert run("f()") == "3"
+    run("xs = [0, 0]\nxs[0] = 5")
+    assert session.namespace["xs"] == [5, 0]
