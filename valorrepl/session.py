@@ -160,14 +160,16 @@ def fresh_namespace():
     return namespace
 
 
-class _Literals(ast.NodeTransformer):
-    """`a = 2` → `a = __valor__(2)`: a number typed on its own becomes a Valor."""
-
-    def visit_Assign(self, node):
-        if _is_number(node.value):
-            node.value = ast.copy_location(
-                ast.Call(ast.Name("__valor__", ast.Load()), [node.value], []), node.value)
-        return node
+def _numbers_to_valors(tree):
+    """`a = 2` → `a = __valor__(2)`: a number typed on its own into a variable becomes a Valor.
+    Only top-level assignments to plain names: attributes (`a.grad = 1`), items and the bodies
+    of functions, classes and loops keep their plain numbers."""
+    for statement in tree.body:
+        if (isinstance(statement, ast.Assign) and _is_number(statement.value)
+                and all(isinstance(target, ast.Name) for target in statement.targets)):
+            statement.value = ast.copy_location(
+                ast.Call(ast.Name("__valor__", ast.Load()), [statement.value], []), statement.value)
+    return tree
 
 
 def _is_number(node):
@@ -413,10 +415,10 @@ class Session:
     def _run_python(self, text, emit):
         try:
             tree = ast.parse(text, "<input>", "exec")
-        except SyntaxError as error:
+        except (SyntaxError, ValueError) as error:  # ValueError: text that is not Unicode (lone surrogates)
             return self._fail(error, text, emit)
         if self.auto_valor:
-            tree = ast.fix_missing_locations(_Literals().visit(tree))
+            tree = ast.fix_missing_locations(_numbers_to_valors(tree))
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         stdout = _StdoutToEmit(emit)
         value = None
