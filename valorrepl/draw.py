@@ -465,7 +465,8 @@ def _summary_dot(summary):
         node, grad = _box_grad(summary, index)
         if box.kind == "node":
             name = graph.names[node] if node.label or not node.parents or node is graph.root else ""
-            title = dot_text(name + (f" = {expression(node, graph.names)}" if node.parents else ""))
+            title = dot_text(" = ".join(part for part in (name, expression(node, graph.names) if node.parents
+                                                           else "") if part))
             fields = [title, f"data {number(node.data)}", f"grad {signed(node.grad)}"]
             lines.append(_record(f"b{index}", fields, grad, large))
             continue
