@@ -186,8 +186,11 @@ class Valor:
             for parent in node.parents:
                 if parent not in seen:
                     seen.add(parent)
-                    stack.append(parent)
-                    break
+                    if not parent.parents:
+                        order.append(parent)  # a leaf has nothing to wait for
+                    else:
+                        stack.append(parent)
+                        break
             else:
                 order.append(stack.pop())
         return order
@@ -211,9 +214,10 @@ class Valor:
         self.grad += 1.0
         # phase 2: from the result back to the leaves, each node passes its gradient on
         for node in reversed(order):
-            grad = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * grad
+            if node.parents:  # leaves have nothing to pass on
+                grad = node.grad
+                for parent, local in zip(node.parents, node.local_grads):
+                    parent.grad += local * grad
 
     def zero_grad(self):
         """Set the gradient of every node of this graph to zero."""
