@@ -128,9 +128,9 @@ def test_same_labels_get_distinct_names_and_labels_stay_on_one_line():
 def test_dot_source_is_the_course_drawing_and_deterministic():
     e = small_graph()
     source = draw.dot_source(e)
-    assert "rankdir=LR;" in source
+    assert "\trankdir=LR\n" in source
     assert 'label="{ c | data -6.0000 | grad -10.0000 }"' in source
-    assert re.search(r'n\d+_op \[label="\*", shape=ellipse', source)
+    assert re.search(r'n\d+_op \[label="\*" .*shape=ellipse', source)
     assert source == draw.dot_source(small_graph())
     # and in another process (no ids, no set order, no hash seed in it)
     script = textwrap.dedent("""
@@ -147,13 +147,13 @@ def test_dot_source_is_the_course_drawing_and_deterministic():
 
 def test_dot_colours_gradients_by_sign_and_size():
     source = draw.dot_source(small_graph())
-    fills = {name: colour for colour, name in re.findall(r'fillcolor="(#[0-9a-f]{6})".*?label="\{ (\w*) \|',
+    fills = {name: colour for name, colour in re.findall(r'label="\{ (\w*) \|.*?fillcolor="(#[0-9a-f]{6})"',
                                                          source)}
     red, blue = (lambda colour: int(colour[1:3], 16)), (lambda colour: int(colour[5:7], 16))
     assert blue(fills["a"]) > red(fills["a"])      # positive: blue
     assert red(fills["b"]) > blue(fills["b"])      # negative: orange
     assert blue(fills["c"]) > blue(fills["b"])     # -10 is paler than -20
-    thick = [name for name in fills if re.search(r'penwidth=2, label="\{ ' + name + " ", source)]
+    thick = [name for name in fills if re.search(r'label="\{ ' + name + ' .*penwidth=2', source)]
     assert sorted(thick) == ["a", "b"]             # the largest
 
 
@@ -294,7 +294,7 @@ def test_portuguese(run):
 
 def test_draw_formats_by_option_and_by_suffix(run, tmp_path):
     run("a = 2\nb = -3\nc = a * b")
-    assert run(":draw c --format dot").startswith('digraph "c" {')
+    assert run(":draw c --format dot").startswith('digraph c {')
     run(f":draw c -o {tmp_path / 'c.dot'}")
     assert (tmp_path / "c.dot").read_text() == draw.dot_source(run.session.namespace["c"])
     run(f":draw c -o {tmp_path / 'c.txt'}")

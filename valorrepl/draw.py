@@ -408,11 +408,13 @@ def grad_colour(grad, large):
     return "#" + "".join(f"{round(255 + (c - 255) * strength):02x}" for c in base)
 
 
-def _record(ident, fields, grad, large, extra=""):
-    label = "{ " + " | ".join(fields) + " }"
-    pen = ", penwidth=2" if abs(grad) >= large else ""
-    return f'  {ident} [shape=record, style=filled, fillcolor="{grad_colour(grad, large)}"{pen}{extra}, ' \
-           f'label="{label}"];'
+def _record(dot, ident, fields, grad, large, **extra):
+    """A value as a record node `{ label | data | grad }`, filled by its gradient."""
+    from graphviz import nohtml
+    if abs(grad) >= large:
+        extra["penwidth"] = "2"
+    dot.node(ident, nohtml("{ " + " | ".join(fields) + " }"), shape="record", style="filled",
+             fillcolor=grad_colour(grad, large), **extra)
 
 
 def quoted(text):
@@ -422,13 +424,18 @@ def quoted(text):
                    for ch in text)
 
 
-def _header(name, note=""):
+def _digraph(name, note=""):
+    # the graphviz package writes the DOT text (quoting ids and attributes); the real `dot`
+    # lays it out in render(). Imported here: start-up stays fast for learners who never draw.
+    from graphviz import Digraph, nohtml
     legend = _("grad > 0 blue · grad < 0 orange · stronger = larger; thick border = among the largest")
-    return ['digraph "' + quoted(name) + '" {', "  rankdir=LR;",
-            '  graph [fontname="Helvetica", fontsize=10, labelloc=b, label="'
-            + quoted(f"{note}\n{legend}" if note else legend) + '"];',
-            '  node [fontname="Helvetica", fontsize=11];',
-            '  edge [fontname="Helvetica", fontsize=9, color="#555555"];']
+    dot = Digraph(nohtml(quoted(name)))
+    dot.attr(rankdir="LR")
+    dot.attr("graph", fontname="Helvetica", fontsize="10", labelloc="b",
+             label=nohtml(quoted(f"{note}\n{legend}" if note else legend)))
+    dot.attr("node", fontname="Helvetica", fontsize="11")
+    dot.attr("edge", fontname="Helvetica", fontsize="9", color="#555555")
+    return dot
 
 
 def dot_source(root, full=False):
@@ -436,31 +443,31 @@ def dot_source(root, full=False):
     `{ label | data 0.0000 | grad 0.0000 }` per value and a small node per operation. Ids follow
     the graph's order, so the same graph always gives the same text. Big graphs are summarised
     unless `full`."""
+    from graphviz import nohtml
     graph = _graph(root)
     if not full and needs_summary(graph):
         return _summary_dot(graph.summary())
     large = _largest(graph)
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
-    lines = _header(graph.names[graph.root])
+    dot = _digraph(graph.names[graph.root])
     for node in graph.nodes:
         name = graph.names[node] if node.label or not node.parents else ""
         fields = [dot_text(name), f"data {number(node.data)}", f"grad {signed(node.grad)}"]
-        lines.append(_record(ids[node], fields, node.grad, large))
+        _record(dot, ids[node], fields, node.grad, large)
         if node.parents:
-            lines.append(f'  {ids[node]}_op [label="{quoted(node.op or "?")}", shape=ellipse, fontsize=10, '
-                         f'margin="0.04,0.02", width=0.3, height=0.3];')
-            lines.append(f"  {ids[node]}_op -> {ids[node]};")
+            dot.node(f"{ids[node]}_op", nohtml(quoted(node.op or "?")), shape="ellipse", fontsize="10",
+                     margin="0.04,0.02", width="0.3", height="0.3")
+            dot.edge(f"{ids[node]}_op", ids[node])
             for parent in node.parents:
-                lines.append(f"  {ids[parent]} -> {ids[node]}_op;")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+                dot.edge(ids[parent], f"{ids[node]}_op")
+    return dot.source
 
 
 def _summary_dot(summary):
     """A box per neuron, layer or group of operations; edges say how many values flowed."""
     graph = summary.graph
     large = _largest(graph)
-    lines = _header(graph.names[graph.root], _summary_note(summary))
+    dot = _digraph(graph.names[graph.root], _summary_note(summary))
     for index, box in enumerate(summary.boxes):
         node, grad = _box_grad(summary, index)
         if box.kind == "node":
@@ -468,7 +475,7 @@ def _summary_dot(summary):
             title = dot_text(" = ".join(part for part in (name, expression(node, graph.names) if node.parents
                                                            else "") if part))
             fields = [title, f"data {number(node.data)}", f"grad {signed(node.grad)}"]
-            lines.append(_record(f"b{index}", fields, grad, large))
+            _record(dot, f"b{index}", fields, grad, large)
             continue
         parts = [dot_text(part) for part in box_title(summary, index).split(" · ")]
         count = _("{count} nodes").format(count=_count(len(box.nodes)))
@@ -476,12 +483,10 @@ def _summary_dot(summary):
         fields = ["\\n".join(parts)] + ([count] if box.kind in ("neuron", "layer") else []) + [
                   _("largest grad {grad}").format(grad=signed(grad)) + (f"\\n({dot_text(where)})"
                                                                        if box.kind in ("neuron", "layer") else "")]
-        lines.append(_record(f"b{index}", fields, grad, large, ", peripheries=2"))
+        _record(dot, f"b{index}", fields, grad, large, peripheries="2")
     for (source, to), count in summary.edges.items():
-        label = f' [label="×{_count(count)}"]' if count > 1 else ""
-        lines.append(f"  b{source} -> b{to}{label};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        dot.edge(f"b{source}", f"b{to}", **({"label": f"×{_count(count)}"} if count > 1 else {}))
+    return dot.source
 
 
 def render(source, fmt="svg", timeout=DOT_TIMEOUT):
