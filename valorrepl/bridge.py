@@ -223,12 +223,15 @@ class TorchFit:
 
 def fit_torch(module, xs, ys, epochs=100, learning_rate=0.1, loss="sse", on_epoch=None, should_stop=None):
     """Full-batch gradient descent in torch, step for step as valorrepl.train.fit does it:
-    forward, zero grads, loss, backward, p -= lr·grad (plain SGD)."""
+    forward, zero grads, loss, backward, p -= lr·grad (plain SGD).
+
+    The step is written out rather than taken by torch.optim.SGD: it is the same update, and
+    the first optimiser a process makes imports torch's compiler, which takes seconds."""
     torch = require_torch()
     x = torch.tensor(xs, dtype=torch.float64)
     y = torch.tensor(ys, dtype=torch.float64).reshape(len(ys), -1)
     loss_fn = _loss_functions(torch)[loss]
-    optimiser = torch.optim.SGD(module.parameters(), lr=learning_rate)
+    parameters = list(module.parameters())
     result = TorchFit()
     # one thread, as Valor has: on tensors this small, more threads mostly wait for each other
     threads = torch.get_num_threads()
@@ -240,10 +243,14 @@ def fit_torch(module, xs, ys, epochs=100, learning_rate=0.1, loss="sse", on_epoc
                 result.stopped = True
                 break
             prediction = module(x)
-            optimiser.zero_grad()
+            for p in parameters:
+                p.grad = None
             current = loss_fn(prediction, y)
             current.backward()
-            optimiser.step()
+            with torch.no_grad():
+                for p in parameters:
+                    if p.grad is not None:
+                        p -= learning_rate * p.grad
             result.losses.append(current.item())
             if on_epoch is not None:
                 on_epoch(epoch, epochs, current.item())
