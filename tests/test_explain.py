@@ -130,7 +130,7 @@ def test_step_walks_one_node_per_enter(run):
     session = run.session
     run(MULTI_USE)
     first = run(":grad e --step")
-    assert "Step 1 of 3: e = (+)1 + (*)1" in first and "Enter: next step" in first
+    assert "Step 1 of 3: e = (+)1 + (*)1" in first and "Enter (or :next): next step" in first
     assert session.pending is not None
     assert session.namespace["a"].grad == 0.0            # nothing has reached the leaves yet
     second = run("")
@@ -173,7 +173,7 @@ def test_portuguese_explanation(run):
         assert "Passo 2 de 2" in out and "derivada local d(a*b)/da = b = -3.0" in out
         assert "regra da cadeia: -3.0 × 1.0 = -3.0, somado a a.grad → -3.0" in out
         assert "Folhas, onde o backprop termina" in out
-        assert "Enter: próximo passo" in run(":grad e --step")
+        assert "Enter (ou :proximo): próximo passo" in run(":grad e --step")
     finally:
         set_language("en")
 
@@ -190,7 +190,7 @@ def test_enter_steps_in_the_real_repl(tmp_path):
         for line in MULTI_USE.splitlines() + [":grad e --step"]:
             child.sendline(line)
             child.expect(">>> ")
-        assert "Step 1 of 3" in child.before and "Enter: next step" in child.before
+        assert "Step 1 of 3" in child.before and "Enter (or :next): next step" in child.before
         for expected in ("Step 2 of 3", "Step 3 of 3", "Leaves, where backprop ends"):
             child.sendline("")
             child.expect(">>> ")
@@ -202,3 +202,11 @@ def test_enter_steps_in_the_real_repl(tmp_path):
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def test_next_continues_stepping_where_no_empty_input_arrives(run):
+    run("a = 2\nb = -3\nc = a * b")
+    assert "Step 1 of" in run(":grad c --step")
+    assert run.session.pending is not None
+    assert "dc/da = -3.0" in run(":next")
+    assert run.session.pending is None and run.session.namespace["a"].grad == -3.0

@@ -215,7 +215,7 @@ class _Stepper:
 
     def _wait(self, emit):
         self.session.pending = self
-        emit.styled([("muted", _("Enter: next step · any other input stops here."))])
+        emit.styled([("muted", _("Enter (or :next): next step · any other input stops here."))])
 
     def finish(self):
         """Stopped early: complete backprop, so every gradient is right again."""
@@ -232,9 +232,15 @@ def _start_stepping(session, root, emit, limit):
     stepper(emit)
 
 
+CONTINUE = (":next", ":proximo", ":prox")
+
+
 @hookimpl
 def before_run(session, source):
-    # any input other than Enter ends a --step walk; the gradients are completed first
+    # any input other than Enter (or :next, for notebooks) ends a --step walk; the gradients
+    # are completed first
+    if source.strip() in CONTINUE:
+        return
     stepper = session.state.pop(STEPPER, None)
     if stepper is not None:
         if session.pending is stepper:

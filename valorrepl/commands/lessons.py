@@ -60,6 +60,11 @@ def next_command(session, args, emit):
         >>> :lesson 1
         >>> :next
     """
+    if session.pending is not None:
+        # a step-by-step command is waiting (`:grad c --step`): notebooks send no empty
+        # input, so :next continues it there, as Enter does in a terminal
+        session.run("", emit)
+        return
     tutor(session).next(emit)
 
 
