@@ -256,6 +256,13 @@ def test_the_repl_starts_beside_broken_plugins(tmp_path):
         child.close(force=True)
 
 
+def test_the_example_lesson_passes_lessons_check():
+    lessons = EXAMPLE / "valorrepl_example" / "lessons"
+    done = subprocess.run([sys.executable, "-m", "valorrepl", "lessons", "check", str(lessons)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def _fresh_venv(tmp_path):
     """A new virtual environment with valorrepl and the example plugin installed from copies of
     their sources (their dependencies come from the running environment's site-packages)."""

@@ -79,14 +79,22 @@ def added_lines(info):
 
 def added_text(info):
     """What a plugin added, in a few words for the table: ':ops; data sets: spiral; lesson folders: 1'."""
-    parts = [", ".join(":" + name for name in info.commands)] if info.commands else []
+    parts = [_few(":" + name for name in info.commands)] if info.commands else []
     if info.datasets:
-        parts.append(_("data sets: {names}").format(names=", ".join(info.datasets)))
+        parts.append(_("data sets: {names}").format(names=_few(info.datasets)))
     if info.checks:
-        parts.append(_("checks: {names}").format(names=", ".join(info.checks)))
+        parts.append(_("checks: {names}").format(names=_few(info.checks)))
     if info.lesson_dirs:
         parts.append(_("lesson folders: {n}").format(n=len(info.lesson_dirs)))
     return "; ".join(parts)
+
+
+def _few(names, shown=5):
+    """'a, b, c' — or, for a long list, its first names and how many there are: 'a, b, c, d … (16)'."""
+    names = list(names)
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown - 1])} … ({len(names)})"
 
 
 def plugin_traceback(error):
