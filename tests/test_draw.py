@@ -342,3 +342,19 @@ def test_ascii_only_keeps_the_layout_for_terminals_without_utf8():
         assert plain.isascii() and [len(line) for line in plain.splitlines()] == \
             [len(line) for line in fancy.splitlines()]
     assert "|-- d = c + a" in draw.text_drawing(small_graph(), ascii_only=True)
+
+
+def test_draw_accepts_the_learners_own_valor_class(run):
+    run(":auto off")
+    run('''class MiniValor:
+    def __init__(self, data, progenitor=(), operador_mae="", rotulo=""):
+        self.data, self.progenitor, self.operador_mae, self.rotulo = data, progenitor, operador_mae, rotulo
+    def __add__(self, other):
+        return MiniValor(self.data + other.data, (self, other), "+")
+    def __mul__(self, other):
+        return MiniValor(self.data * other.data, (self, other), "*")''')
+    run("a = MiniValor(2, rotulo='a')\nb = MiniValor(-3, rotulo='b')\nc = MiniValor(10, rotulo='c')\ne = a*b + c")
+    out = run(":draw e")
+    assert "a" in out and "b" in out and "-6" in out and "4" in out
+    assert "is a MiniValor" not in out
+    assert "not a Valor" in run(":draw 3")

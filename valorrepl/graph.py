@@ -346,3 +346,47 @@ def _near_root(graph, keep=NEAR_ROOT):
             if source is not None and source != to:
                 edges[(source, to)] = edges.get((source, to), 0) + 1
     return Summary(graph, boxes, box_of, edges, "distance", hidden)
+
+
+# a learner's own Valor-like class (lessons 2 and 3) names its parts in the course's words,
+# in micrograd's, or in ours
+PARENT_NAMES = ("parents", "progenitor", "_prev", "_children", "children")
+OP_NAMES = ("op", "operador_mae", "_op")
+LABEL_NAMES = ("label", "rotulo")
+
+
+def looks_like_valor(obj):
+    return hasattr(obj, "data") and any(hasattr(obj, name) for name in PARENT_NAMES)
+
+
+def from_valor_like(obj):
+    """A Valor copy of a graph built with the learner's own class, so it can be drawn: data,
+    parents, op, label and grad are read under any of their usual names."""
+    from .engine import Valor
+
+    def first(node, names, default):
+        for name in names:
+            value = getattr(node, name, None)
+            if value is not None:
+                return value
+        return default
+
+    copies = {}
+    stack = [(obj, False)]
+    while stack:  # parents first, without recursion
+        node, parents_done = stack.pop()
+        if id(node) in copies:
+            continue
+        parents = list(first(node, PARENT_NAMES, ()))
+        if not parents_done:
+            stack.append((node, True))
+            stack.extend((p, False) for p in parents if id(p) not in copies)
+            continue
+        data = getattr(node, "data", 0.0)
+        copy = Valor(float(data) if isinstance(data, (int, float)) else 0.0,
+                     tuple(copies[id(p)] for p in parents), str(first(node, OP_NAMES, "")),
+                     str(first(node, LABEL_NAMES, "")), local_grads=(0.0,) * len(parents))
+        grad = getattr(node, "grad", 0.0)
+        copy.grad = float(grad) if isinstance(grad, (int, float)) else 0.0
+        copies[id(node)] = copy
+    return copies[id(obj)]

@@ -496,8 +496,9 @@ class Session:
         """The value of a Python expression in the learner's namespace (for command arguments)."""
         return eval(compile(expression, "<argument>", "eval"), self.namespace)
 
-    def lookup_valor(self, expression):
-        """A Valor named by the learner (`c`, `loss`, `model(x)`); a clear error otherwise."""
+    def lookup_valor(self, expression, like=False):
+        """A Valor named by the learner (`c`, `loss`, `model(x)`); a clear error otherwise.
+        With `like`, an object of the learner's own Valor-like class is copied into Valors."""
         try:
             value = self.evaluate(expression)
         except NameError:
@@ -505,6 +506,12 @@ class Session:
                                + self._did_you_mean(expression)) from None
         except SyntaxError:
             raise CommandError(_("'{text}' is not a Python expression").format(text=expression)) from None
+        if like and not isinstance(value, Valor):
+            from .graph import from_valor_like, looks_like_valor
+            if looks_like_valor(value):
+                copy = from_valor_like(value)
+                copy.label = copy.label or (expression if expression.isidentifier() else "")
+                return copy
         if not isinstance(value, Valor):
             raise CommandError(_("{name} is a {type}, not a Valor").format(
                 name=expression, type=type(value).__name__))

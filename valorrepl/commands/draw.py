@@ -48,7 +48,7 @@ def draw_command(session, args, emit):
         >>> :draw c
         >>> :draw c --describe
     """
-    root = session.lookup_valor(args.target)
+    root = session.lookup_valor(args.target, like=True)
     fmt = _chosen_format(args)
     graph = walk(root)
     if args.describe:
