@@ -1,0 +1,66 @@
+"""W5: from launching `valorrepl` in a pseudo-terminal to its first prompt, against the floor of
+importing what any prompt_toolkit REPL needs (`python -c "import prompt_toolkit, pygments"`)."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+PROMPT = ">>> "
+
+
+def valorrepl_command():
+    script = Path(sys.executable).with_name("valorrepl")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "valorrepl"]
+
+
+def floor_command():
+    return [sys.executable, "-c", "import prompt_toolkit, pygments"]
+
+
+def time_to_prompt(timeout=60):
+    """Seconds from spawning valorrepl on a pseudo-terminal to the prompt on its screen."""
+    import pexpect
+
+    command = valorrepl_command()
+    env = dict(os.environ, TERM="xterm-256color", VALORREPL_LANG="en")
+    start = time.perf_counter()
+    child = pexpect.spawn(command[0], command[1:], env=env, dimensions=(24, 80), timeout=timeout)
+    child.expect_exact(PROMPT)
+    seconds = time.perf_counter() - start
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    return seconds
+
+
+def time_floor(timeout=60):
+    """Seconds for the floor command to run to its end, spawned the same way."""
+    import pexpect
+
+    command = floor_command()
+    start = time.perf_counter()
+    child = pexpect.spawn(command[0], command[1:], dimensions=(24, 80), timeout=timeout)
+    child.expect(pexpect.EOF)
+    seconds = time.perf_counter() - start
+    child.close()
+    return seconds
+
+
+def slowest_imports(limit=8):
+    """What `valorrepl` imports before its prompt, the costliest first (python -X importtime):
+    [(milliseconds, module)] for the modules at most one import below valorrepl's own."""
+    import subprocess
+
+    code = "import valorrepl.cli, valorrepl.repl.app, valorrepl.session; valorrepl.session.Session()"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        fields = line.split(":", 1)[-1].split("|")
+        if len(fields) != 3 or not fields[1].strip().isdigit():
+            continue
+        name = fields[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        if depth <= 1 and not name.strip().startswith("valorrepl"):
+            rows.append((int(fields[1]) / 1000, name.strip()))
+    return sorted(rows, reverse=True)[:limit]
