@@ -189,3 +189,54 @@ def test_without_torch_every_feature_says_how_to_install_it():
     errors = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(errors) == 3 and all(INSTALL in line for line in errors), done.stderr
     assert "Training" not in done.stdout   # it says so before training, not after
+
+
+# ---- lesson 7 ----
+
+@pytest.fixture
+def one_thread(torch):
+    # tiny tensors train fastest on one thread, and the machine may be busy with other work
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("language", ["en", "pt"])
+def test_a_scripted_learner_finishes_lesson_7(language, one_thread):
+    from valorrepl.checks import collect
+    from valorrepl.commands.lessons import tutor
+    from valorrepl.lessons import load_lesson
+    from valorrepl.session import Session
+    session = Session(language=language)
+    lesson = load_lesson(tutor(session).catalog().find("pytorch").path, collect(session.manager)[0])
+    assert lesson.stage == 7 and lesson.requires == ["torch"]
+    assert sum(step.is_task for step in lesson.steps) >= 3 and any(s.kind == "choice" for s in lesson.steps)
+    replies = []
+    assert session.run(":lesson pytorch", replies.append).ok
+    for step in lesson.steps:
+        if step.kind == "code":
+            # a first wrong try, then the worked answer
+            if step.id == "first-tensor":
+                wrong = []
+                session.run("import torch\nx = 3.0", wrong.append)
+                assert any("✗" in r.text and "float" in r.text for r in wrong), wrong
+            outcome = session.run(step.solution.get(language).strip("\n"), replies.append)
+        elif step.kind == "choice":
+            outcome = session.run(str(step.answer), replies.append)
+        else:
+            outcome = session.run(":next", replies.append)
+        assert outcome.ok, (step.id, [r.text for r in replies[-3:]])
+    record = tutor(session).store.get("pytorch")
+    assert record["finished"] and not record["skipped"], [r.text for r in replies[-5:]]
+    assert {step.id for step in lesson.steps if step.is_task} <= set(record["done"])
+    assert record["wrong"] == {"first-tensor": 1}
+    if language == "pt":
+        assert any("Lembra da primeira função" in r.text for r in replies)
+
+
+def test_without_torch_lesson_7_explains_and_offers_to_skip():
+    done = subprocess.run([sys.executable, "-c", NO_TORCH], input=":lesson pytorch\n:skip\n:lessons\n",
+                          capture_output=True, text=True, timeout=120)
+    text = done.stdout + done.stderr
+    assert done.returncode == 0 and "torch" in text and ":skip" in text and "skipped" in text, text

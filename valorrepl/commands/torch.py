@@ -5,10 +5,13 @@ with both loss curves and the time per epoch of each.
 """
 
 import math
+import re
+import warnings
 
 from .. import bridge
 from ..errors import CommandError
 from ..hookspecs import hookimpl
+from ..checks import Expr, Incomplete, same, show
 from ..i18n import _
 from ..registry import command, option
 from .grad import complete_valors
@@ -169,6 +172,104 @@ def sparkline(values, width, low, high):
         heights = [h for h in map(height, chunk) if h is not None]
         marks.append(SPARKS[round(sum(heights) / len(heights) * (len(SPARKS) - 1))] if heights else "?")
     return "".join(marks)
+
+
+# ---- answer checks for the PyTorch lesson (tensors are not Valors: their numbers need .tolist()) ----
+
+def _judged(answer, name, value, wanted):
+    """None when value is what the check needs; else a miss, or Incomplete when the learner has
+    not got there yet (it is None, or the input did not touch the name: `model` may still hold
+    the Valor network of an earlier :train, and `from torch import nn` is no wrong answer)."""
+    if wanted(value):
+        return None
+    root = re.match(r"\s*([A-Za-z_]\w*)", name)
+    if value is None:
+        raise Incomplete(_("{name} is still None.").format(name=name))
+    if root and root.group(1) not in answer.rebound:
+        raise Incomplete(_("{name} is not {kind} yet.").format(name=name, kind=_kind_name(wanted)))
+    return _("{name} should be {kind}, but it is a {type}.").format(
+        name=name, kind=_kind_name(wanted), type=type(value).__name__)
+
+
+def _is_tensor(value):
+    return bridge.require_torch().is_tensor(value)
+
+
+def _is_module(value):
+    return isinstance(value, bridge.require_torch().nn.Module)
+
+
+def _kind_name(wanted):
+    return _("a torch tensor") if wanted is _is_tensor else _("a torch network (an nn.Module)")
+
+
+def _tensor(answer, name):
+    value = answer.evaluate(name)
+    return value, _judged(answer, name, value, _is_tensor)
+
+
+def is_tensor(answer, name: Expr):
+    """`name` is a torch tensor."""
+    return _tensor(answer, name)[1]
+
+
+def tensor_close(answer, name: Expr, value, tolerance: float = 1e-4):
+    """`name` is a tensor holding `value` (a number, or nested lists for a bigger tensor)."""
+    tensor, problem = _tensor(answer, name)
+    if problem:
+        return problem
+    if not same(tensor.tolist(), value, tolerance):
+        return _("{name} should hold {expected}, but it holds {actual}.").format(
+            name=name, expected=show(value), actual=show(tensor.tolist()))
+
+
+def tensor_shape(answer, name: Expr, shape: list):
+    """`name` is a tensor of this shape, such as [342, 3]."""
+    tensor, problem = _tensor(answer, name)
+    if problem:
+        return problem
+    if list(tensor.shape) != list(shape):
+        return _("{name} should have the shape {expected}, but its shape is {actual}.").format(
+            name=name, expected=list(shape), actual=list(tensor.shape))
+
+
+def tensor_below(answer, name: Expr, value: float):
+    """`name` is a tensor of one number (a loss, say) below `value`."""
+    tensor, problem = _tensor(answer, name)
+    if problem:
+        return problem
+    if tensor.numel() != 1:
+        return _("{name} should hold one number, but it holds {n}.").format(name=name, n=tensor.numel())
+    if not tensor.item() < value:
+        return _("{name} should be below {limit}, but it is {actual}.").format(
+            name=name, limit=show(value), actual=show(tensor.item()))
+
+
+def layer_sizes(answer, name: Expr, sizes: list):
+    """`name` is a torch network whose Linear layers take and give these sizes: [3, 8, 4, 1]
+    is 3 inputs, then layers of 8, 4 and 1 neurons."""
+    torch = bridge.require_torch()
+    module = answer.evaluate(name)
+    problem = _judged(answer, name, module, _is_module)
+    if problem:
+        return problem
+    linears = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
+    actual = [linears[0].in_features] + [m.out_features for m in linears] if linears else []
+    if actual != list(sizes):
+        return _("the Linear layers of {name} should go {expected}, but they go {actual}.").format(
+            name=name, expected=" → ".join(map(str, sizes)), actual=" → ".join(map(str, actual)) or "–")
+
+
+@hookimpl
+def session_started(session):
+    # torch warns on import when numpy is missing; nothing a learner does here needs numpy
+    warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+
+
+@hookimpl
+def register_checks(checks):
+    for check in (is_tensor, tensor_close, tensor_shape, tensor_below, layer_sizes):
+        checks.add(check.__name__, check)
 
 
 @hookimpl
