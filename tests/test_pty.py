@@ -1,8 +1,8 @@
 """The real `valorrepl` in a pseudo-terminal: typing, Tab, history across runs, Ctrl-C during
 :train, Ctrl-D, and the terminals learners really have (dumb, 20 columns, no colour, no UTF-8).
 
-Each test waits for the prompt before it types on, as a learner does: keys typed while an
-input runs are the terminal's to buffer, not ours to race.
+Each test waits for an answer only the program can print (never text that the echo of the typed
+line could contain) before it sends Ctrl-C, which is a signal only once the input runs.
 """
 
 import os
@@ -69,7 +69,7 @@ def test_start_type_run_and_ctrl_d_exits_0(tmp_path):
     child.send("def twice(x):\r")      # a block goes on after Enter…
     child.expect_exact("... ")
     type_line(child, "return x * 2\r")    # …auto-indented, and an empty line ends it
-    type_line(child, "twice(21)", "42")
+    type_line(child, "twice(21) + 0.5", "42.5")
     assert quit_with_ctrl_d(child) == 0
 
 
@@ -81,18 +81,18 @@ def test_tab_completes_names_and_commands(tmp_path):
     type_line(child, "", "'my_long_variable'")
     child.send(":vari\t")
     child.expect_exact("aveis")
-    type_line(child, "", "my_long_variable")
+    type_line(child, "", "data 5, grad 0")
     assert quit_with_ctrl_d(child) == 0
 
 
 def test_history_across_two_runs_and_reverse_search(tmp_path):
     first = spawn(tmp_path)
-    type_line(first, "6 * 7", "42")
+    type_line(first, "'hi' + 'story'", "'history'")
     assert quit_with_ctrl_d(first) == 0
     second = spawn(tmp_path)
-    type_line(second, "1 + 1", "2")
-    second.send("\x12" + "6 *" + "\r")     # Ctrl-R finds the first run's input; Enter takes it…
-    type_line(second, "", "42")            # …and Enter runs it
+    type_line(second, "'other' * 2", "'otherother'")
+    second.send("\x12" + "'hi' +" + "\r")  # Ctrl-R finds the first run's input; Enter takes it…
+    type_line(second, "", "'history'")     # …and Enter runs it
     assert quit_with_ctrl_d(second) == 0
 
 
@@ -104,12 +104,19 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
     child.expect(r"Stopped after (\d+) epochs")
     epochs = int(child.match.group(1))
     child.expect(PROMPT)
-    type_line(child, "len(losses)", str(epochs))
+    type_line(child, f"len(losses) == {epochs}", "True")
     type_line(child, "type(model).__name__", "'MLP'")
+    child.send("for i in range(10**12):\r")   # Python that would not end soon: Ctrl-C interrupts it
+    child.expect_exact("... ")
+    child.send("if i == 1: print('spin' + 'ning')\r\r")
+    child.expect_exact("spinning")         # printed by the loop, so it runs: Ctrl-C is a signal now
+    child.sendintr()
+    child.expect_exact("Interrupted")
+    child.expect(PROMPT)
     child.send("unfinished_input")         # Ctrl-C at the prompt clears the line
     child.sendintr()
     child.expect(PROMPT)
-    type_line(child, "40 + 2", "42")
+    type_line(child, "'ok' * 2", "'okok'")
     assert "NameError" not in child.before
     assert quit_with_ctrl_d(child) == 0
 
@@ -125,16 +132,9 @@ def test_no_color_means_no_colour_codes(tmp_path):
     assert quit_with_ctrl_d(child) == 0
     seen += child.before or ""
     assert colours(seen) == []
-    assert colours(spawn_and_read(tmp_path, "a * b")) != []   # and without NO_COLOR, colour
-
-
-def spawn_and_read(tmp_path, line):
-    child = spawn(tmp_path)
-    child.send(line + "\r")
-    child.expect(PROMPT)
-    text = child.before
-    quit_with_ctrl_d(child)
-    return text
+    coloured = spawn(tmp_path)                                # and without NO_COLOR, colour
+    assert colours(type_line(coloured, "a * b", "NameError")) != []
+    assert quit_with_ctrl_d(coloured) == 0
 
 
 def test_dumb_terminal_gets_plain_lines(tmp_path):
@@ -152,7 +152,7 @@ def test_twenty_columns(tmp_path):
     type_line(child, "c = Valor(2.0) * 3")
     type_line(child, ":grad c", "6.0000")
     type_line(child, ":train --epochs 40", "Final loss")
-    type_line(child, ":help", "grad")
+    type_line(child, ":help", "Type :help NAME")
     assert quit_with_ctrl_d(child) == 0
 
 
@@ -160,5 +160,5 @@ def test_a_locale_without_utf8(tmp_path):
     child = spawn(tmp_path, "--lang", "pt", LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
     type_line(child, "a = 2")
     type_line(child, ":grad a", "2.0000")
-    type_line(child, "print('ação')", "a??o")   # typed in UTF-8, shown as the terminal can
+    type_line(child, "print('ação', 'ok' * 2)", "a??o okok")   # typed in UTF-8, shown as it can be
     assert quit_with_ctrl_d(child) == 0

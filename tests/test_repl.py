@@ -269,7 +269,7 @@ def test_colour_printing_adds_colour_and_nothing_else():
     printer(Reply("value", "Valor(data=4.0, label='c')", None))
     printer(Reply("warning", "careful"))
     printed = stream.getvalue()
-    assert "\x1b[0;31m-3.0" in printed              # grad.negative is red
+    assert "\x1b[0;38;5;166m-3.0" in printed        # grad.negative is orange
     assert ESCAPE.sub("", printed).replace("\r", "") == "grad -3.0\nValor(data=4.0, label='c')\ncareful\n"
     contrast = io.StringIO()
     Printer(output=vt100(contrast), style=make_style(high_contrast=True))(Reply("warning", "careful"))

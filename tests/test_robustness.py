@@ -39,7 +39,8 @@ def expressions():
     def grow(children):
         return st.one_of(
             st.tuples(children, st.sampled_from(["+", "-", "*", "/"]), children).map(" ".join),
-            st.tuples(children, st.sampled_from(["0", "2", "-1", "0.5", "3"])).map(lambda t: f"({t[0]}) ** {t[1]}"),
+            st.tuples(children, st.sampled_from(["0", "2", "-1", "0.5", "3"]))
+            .map(lambda t: f"({t[0]}) ** {t[1]}"),
             children.map(lambda c: f"-({c})"),
             st.tuples(children, METHODS).map(lambda t: f"({t[0]}).{t[1]}"),
             st.lists(children, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
@@ -143,7 +144,8 @@ def test_generated_commands_never_raise(generated, data):
 def test_deep_and_wide_graphs(session):
     replies = []
     for line in ["x = Valor(0.5)", "for i in range(20000):\n    x = x * 1.0001 + 0.0001",
-                 "x.backward()", "x", ":grad x", ":draw x", ":vars", "wide = sum([Valor(i) for i in range(5000)])",
+                 "x.backward()", "x", ":grad x", ":draw x", ":vars",
+                 "wide = sum([Valor(i) for i in range(5000)])",
                  ":grad wide", ":draw wide --format dot", "big = Valor(1e308) * 10", "big.backward()",
                  "(Valor(1000)).sig()", "Valor(-1000).sig().backward()", "Valor(float('nan')).exp()"]:
         replies += run_and_check(session, line)

@@ -63,7 +63,8 @@ class ValorCompleter(Completer):
                     continue
                 for flag in opt.flags:
                     if flag.startswith(current):
-                        yield Completion(flag, -len(current), display_meta=_translated(opt.settings.get("help")))
+                        meta = _translated(opt.settings.get("help"))
+                        yield Completion(flag, -len(current), display_meta=meta)
             return
         previous = _option_for(cmd, words[-1]) if words else None
         if previous is not None and _takes_value(previous):

@@ -43,15 +43,15 @@ def open_history(path=None):
         if _damaged(path):
             backup = path.with_name(path.name + ".damaged")
             path.replace(backup)
-            warning = _("The history file {path} was damaged: it is kept as {backup}, and a new one is started.")
-            warning = warning.format(path=path, backup=backup.name)
+            warning = _("The history file {path} was damaged: it is kept as {backup}, "
+                        "and a new one is started.").format(path=path, backup=backup.name)
         else:
             warning = None
         with open(path, "ab"):
             pass
     except OSError as error:
-        return InMemoryHistory(), _("History is kept for this run only: {path} cannot be written ({reason}).") \
-            .format(path=path, reason=error.strerror or type(error).__name__)
+        warning = _("History is kept for this run only: {path} cannot be written ({reason}).")
+        return InMemoryHistory(), warning.format(path=path, reason=error.strerror or type(error).__name__)
     return SafeFileHistory(str(path)), warning
 
 

@@ -81,10 +81,15 @@ def key_bindings():
         # completes at once, rather than after the completion started while typing comes back:
         # a quick Tab, or keys pasted in a row, must find the same thing as a slow one
         buffer = event.current_buffer
-        if buffer.complete_state is not None:
+        state = buffer.complete_state
+        if state is not None and state.current_completion is None and len(state.completions) == 1:
+            buffer.apply_completion(state.completions[0])   # the menu shows one candidate: take it
+            return
+        if state is not None:
             buffer.complete_next()
             return
-        found = list(buffer.completer.get_completions(buffer.document, CompleteEvent(completion_requested=True)))
+        asked = CompleteEvent(completion_requested=True)
+        found = list(buffer.completer.get_completions(buffer.document, asked))
         if len(found) == 1:
             buffer.apply_completion(found[0])
             return

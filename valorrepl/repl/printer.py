@@ -7,8 +7,6 @@ and come one per line where it cannot (dumb terminals, pipes).
 
 import sys
 
-from ..i18n import _
-
 MAX_HIGHLIGHT = 5000      # longer values are printed without colouring their repr
 
 
@@ -124,7 +122,8 @@ def _highlighted(text):
 
 def _table(text, titled):
     lines = text.split("\n")
-    styles = (["class:reply.table.title"] if titled else []) + ["class:reply.table.header", "class:reply.table.rule"]
+    styles = ["class:reply.table.title"] if titled else []
+    styles += ["class:reply.table.header", "class:reply.table.rule"]
     fragments = []
     for index, line in enumerate(lines):
         style = styles[index] if index < len(styles) else ""

@@ -41,10 +41,13 @@ CLASSES = {
     "reply.table.header": "bold",
     "reply.table.rule": "ansibrightblack",
     "banner": "bold",
-    # classes that commands put in Styled replies
-    "grad.positive": "ansigreen",
-    "grad.negative": "ansired",
+    # classes that commands put in Styled replies; gradients in the drawing's colour-blind-safe
+    # blue (positive) and orange (negative) — the text always carries the sign as well
+    "grad.positive": "#3a8fd9",
+    "grad.negative": "#e6550d",
     "grad.zero": "ansibrightblack",
+    "grad.large": "bold",
+    "hint": "ansicyan",
     "muted": "ansibrightblack",
     "ok": "ansigreen bold",
     "error": "ansired bold",
@@ -80,8 +83,8 @@ HIGH_CONTRAST_CLASSES = {
     "reply.progress": "ansibrightcyan bold",
     "reply.image": "ansibrightmagenta bold",
     "reply.table.rule": "bold",
-    "grad.positive": "ansibrightgreen bold",
-    "grad.negative": "ansibrightred bold underline",
+    "grad.positive": "ansibrightblue bold",
+    "grad.negative": "ansibrightyellow bold underline",
     "grad.zero": "bold",
     "muted": "",
     "ok": "ansibrightgreen bold",
