@@ -19,6 +19,7 @@ def build_parser():
                         help=_("load every plugin file in DIR"))
     parser.add_argument("--lessons-dir", action="append", default=[], metavar="DIR",
                         help=_("add the lessons in DIR"))
+    parser.add_argument("--course", metavar="FILE", help=_("take the lessons and rules of a course file"))
     parser.add_argument("--no-plugins", action="store_true", help=_("start without third-party plugins"))
     parser.add_argument("--traceback", action="store_true", help=_("show full tracebacks on errors"))
     parser.add_argument("--no-color", action="store_true", help=_("plain text, no colours (as NO_COLOR=1 does)"))
@@ -32,7 +33,7 @@ def build_parser():
 
 
 # modules that add a subcommand: each has add_parser(subparsers) and run(options) → exit status
-SUBCOMMANDS = ("valorrepl.kernel.install", "valorrepl.lessons_cli")
+SUBCOMMANDS = ("valorrepl.kernel.install", "valorrepl.lessons_cli", "valorrepl.report_cli")
 
 
 def subcommand_modules():
@@ -45,6 +46,18 @@ def make_session(options):
     return Session(language=options.lang, load_plugins=not options.no_plugins,
                    plugin_files=options.plugin, plugin_dirs=options.plugins_dir,
                    lesson_dirs=options.lessons_dir, traceback=options.traceback)
+
+
+def take_course(session, path):
+    """--course FILE: its lessons and rules; False (each problem told) when it cannot be used."""
+    from .course import use_course
+    problems = use_course(session, path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(_("The course file has problems; `valorrepl lessons check {file}` lists them.").format(file=path),
+              file=sys.stderr)
+    return not problems
 
 
 def report_plugin_failures(session, write):
@@ -83,6 +96,8 @@ def main(argv=None):
             return module.run(options)
     session = make_session(options)
     report_plugin_failures(session, lambda text: print(text, file=sys.stderr))
+    if options.course and not take_course(session, options.course):
+        return 2
     if options.action == "run":
         try:
             with open(options.file, encoding="utf-8") as handle:

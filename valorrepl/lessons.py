@@ -40,8 +40,10 @@ How a step runs: text and figure steps are shown and wait for Enter (or :next); 
 checks every Python input the learner sends while it is shown; a choice step waits for the
 number of a choice. A wrong answer says what was expected, rolls back the names the input
 rebound and offers :hint; after the third miss the hint is shown. `:solution` shows the worked
-answer once the hint has been seen. An answer that is only unfinished (a name it needs is not
-defined yet) is not a miss and keeps what the learner typed.
+answer once the hint has been seen. A course file (valorrepl.course) may change these rules:
+whether :skip works, when the hint and the worked answer come, whether lessons open in order.
+An answer that is only unfinished (a name it needs is not defined yet) is not a miss and keeps
+what the learner typed.
 """
 
 import difflib
@@ -745,7 +747,8 @@ class ProgressStore:
     def record(self, lesson_id):
         record = self.lessons.setdefault(lesson_id, {})
         for key, empty in (("step", None), ("done", []), ("skipped", []), ("hints", []), ("wrong", {}),
-                           ("seconds", 0.0), ("finished", False), ("skipped_lesson", False)):
+                           ("seconds", 0.0), ("finished", False), ("skipped_lesson", False),
+                           ("started", None), ("finished_at", None)):
             record.setdefault(key, empty if not isinstance(empty, (list, dict)) else type(empty)())
         return record
 
@@ -816,6 +819,7 @@ class Tutor:
         self._snapshot = None
         self._captured = None
         self._last_tick = None
+        self.course = None                   # a valorrepl.course.Course: its lessons, order and rules
 
     # -- lessons and checks --
 
@@ -831,13 +835,16 @@ class Tutor:
         return registry
 
     def catalog(self, emit=None):
-        """The lessons, found again when the folders changed; new problems are told once."""
+        """The lessons, found again when the folders changed; new problems are told once. With a
+        course, its lessons in its order (and no others)."""
         folders = [Path(f) for f in self.folders()]
-        key = tuple(str(f) for f in folders)
+        key = (tuple(str(f) for f in folders), self.course)
         if self._catalog is None or key != self._catalog_key:
             # the built-in and data-dir folders may well not exist; a folder the learner named must
             optional = {builtin_lessons_dir(), self._data_lessons()}
             self._catalog = find_lessons([f for f in folders if f.is_dir() or f not in optional], self.checks())
+            if self.course is not None:
+                self._catalog = self.course.catalog(self._catalog, self.checks())
             self._catalog_key = key
         if emit is not None:
             self.tell_notices(emit)
@@ -858,6 +865,10 @@ class Tutor:
 
     def load_folder(self, folder, emit):
         folder = Path(folder).expanduser()
+        if self.course is not None:
+            emit.warning(_("The course {file} chooses the lessons; ask your teacher to add these to it.")
+                         .format(file=self.course.path))
+            return
         if not folder.is_dir():
             emit.error(_("{folder}: no such folder.").format(folder=folder))
             return
@@ -923,6 +934,27 @@ class Tutor:
         self.session.status = _("lesson {k}/{total} · step {i}/{n}").format(
             k=position, total=len(catalog.lessons), i=self.index + 1, n=len(self.lesson.steps))
 
+    def rules(self, lesson=None):
+        """The course's rules for a lesson (the current one); valorrepl's defaults with no course."""
+        from .course import DEFAULT_RULES
+        lesson = lesson or self.lesson
+        if self.course is None or lesson is None:
+            return DEFAULT_RULES
+        return self.course.rules_for(lesson.id)
+
+    def locked_by(self, lesson):
+        """With a course taken in order: the first earlier lesson not finished yet (None: open)."""
+        if self.course is None or not self.course.in_order:
+            return None
+        catalog = self.catalog()
+        if lesson not in catalog.lessons:
+            return None
+        for earlier in catalog.lessons[:catalog.position(lesson) - 1]:
+            record = self.store.get(earlier.id) or {}
+            if not (record.get("finished") or record.get("skipped_lesson")):
+                return earlier
+        return None
+
     def require_lesson(self):
         from .errors import CommandError
         if self.lesson is None:
@@ -935,9 +967,12 @@ class Tutor:
         if not catalog.lessons:
             emit.text(_("No lessons found."))
             return
-        rows = [[i, lesson.id, lesson.title.get(), self.progress_text(lesson)]
+        rows = [[i, lesson.id, lesson.title.get(),
+                 _("locked") if self.locked_by(lesson) else self.progress_text(lesson)]
                 for i, lesson in enumerate(catalog.lessons, 1)]
-        emit.table(["#", "id", _("title"), _("progress")], rows, _("Lessons (:lesson N to start one):"))
+        title = _("Lessons (:lesson N to start one):") if self.course is None else \
+            _("Course {title} (:lesson N to start a lesson):").format(title=self.course.title.get())
+        emit.table(["#", "id", _("title"), _("progress")], rows, title)
 
     def start(self, wanted, emit):
         from .errors import CommandError
@@ -950,6 +985,13 @@ class Tutor:
             lesson = catalog.find(wanted)
         if lesson is None:
             raise CommandError(_("No lesson {name}. Type :lessons to see them.").format(name=wanted))
+        first = self.locked_by(lesson)
+        if first is not None:
+            k = catalog.position(first)
+            emit.warning(_("Lesson {k}, {title}, is locked: this course takes the lessons in order. Finish "
+                           "lesson {j}, {first}, first (:lesson {j}).").format(
+                k=catalog.position(lesson), title=lesson.title.get(), j=k, first=first.title.get()))
+            return
         missing = lesson.missing_requirements()
         if missing:
             self.leave()
@@ -962,6 +1004,7 @@ class Tutor:
         self.leave()
         self.blocked = None
         record = self.store.record(lesson.id)
+        record["started"] = record["started"] or time.strftime("%Y-%m-%dT%H:%M:%S")
         self.lesson = lesson
         self._saved_auto = self.session.auto_valor
         self.session.auto_valor = lesson.auto_valor
@@ -1027,17 +1070,29 @@ class Tutor:
             emit.styled([("muted", _("Answer with the number of your choice (or :answer N)."))])
         elif step.kind == "code":
             status = self._task_state(step)
-            emit.styled([("muted", status or _("Type your answer as Python. :hint for a hint, :skip to skip."))])
+            emit.styled([("muted", status or self._task_prompt())])
         elif last:
             self._finish(emit)
         else:
             emit.styled([("muted", _("Enter or :next to go on."))])
+        if step.is_task and step.hint is not None and self.rules().hint_after == 0:
+            self._show_hint(emit)            # this course gives the hint with the task
         if not step.is_task and not last:
             self.session.pending = self._advance_on_enter
         elif self.session.pending == self._advance_on_enter:
             self.session.pending = None
         self.update_status()
         self.save(emit)
+
+    def _task_prompt(self):
+        rules = self.rules()
+        if rules.hint_on_request and rules.skip:
+            return _("Type your answer as Python. :hint for a hint, :skip to skip.")
+        if rules.hint_on_request:
+            return _("Type your answer as Python. :hint for a hint.")
+        if rules.skip:
+            return _("Type your answer as Python. :skip to skip.")
+        return _("Type your answer as Python.")
 
     def _task_state(self, step):
         if step.id in self.record["done"]:
@@ -1059,6 +1114,9 @@ class Tutor:
         record = self.record
         first_time = not record["finished"]
         record["finished"] = True
+        self._mark_seen(self.step)           # the last step counts as done once shown
+        if first_time:
+            record["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
         catalog = self.catalog()
         position = catalog.position(self.lesson) if self.lesson in catalog.lessons else 0
         following = catalog.lessons[position] if 0 < position < len(catalog.lessons) else None
@@ -1123,6 +1181,10 @@ class Tutor:
         step = self.step
         if not step.is_task:
             raise CommandError(_("Only tasks can be skipped; :next goes on."))
+        if not self.rules().skip:
+            emit.warning(_("This course does not let you skip tasks here. {help}")
+                         .format(help=self._help_left(step)))
+            return
         record = self.record
         if step.id not in record["skipped"] and step.id not in record["done"]:
             record["skipped"].append(step.id)
@@ -1139,6 +1201,15 @@ class Tutor:
         if step.hint is None:
             emit.text(_("This step has no hint."))
             return
+        rules, misses = self.rules(), self.record["wrong"].get(step.id, 0)
+        if (step.is_task and not rules.hint_on_request and step.id not in self.record["hints"]
+                and not rules.hint_shows_at(misses)):
+            if rules.hint_after == "never":
+                emit.text(_("This course gives no hints for this lesson."))
+            else:
+                emit.text(_("In this course the hint comes after {n} wrong answer(s); you have {k} so far."
+                            ).format(n=rules.hint_after, k=misses))
+            return
         self._show_hint(emit)
 
     def _show_hint(self, emit):
@@ -1146,7 +1217,7 @@ class Tutor:
         if step.id not in self.record["hints"]:
             self.record["hints"].append(step.id)
         emit.styled([("hint", _("Hint: ") + step.hint.get().strip())])
-        if step.is_task:
+        if step.is_task and self.rules().solution_allowed(self.record["wrong"].get(step.id, 0), True):
             emit.styled([("muted", _(":solution shows a worked answer."))])
         self.save(emit)
 
@@ -1156,8 +1227,15 @@ class Tutor:
         if not step.is_task:
             emit.text(_("This step is not a task; :next goes on."))
             return
-        if step.id not in self.record["hints"]:
-            emit.text(_("Try the hint first (:hint); the solution comes after it."))
+        rules, misses = self.rules(), self.record["wrong"].get(step.id, 0)
+        if not rules.solution_allowed(misses, step.id in self.record["hints"]):
+            if rules.solution_after == "never":
+                emit.text(_("This course does not show worked answers for this lesson."))
+            elif rules.solution_after == "hint":
+                emit.text(_("Try the hint first (:hint); the solution comes after it."))
+            else:
+                emit.text(_("In this course the worked answer comes after {n} wrong answer(s); you have {k} "
+                            "so far.").format(n=rules.solution_after, k=misses))
             return
         if step.solution is not None:
             emit.text(_("A worked answer:") + "\n" + step.solution.get().strip("\n"))
@@ -1165,7 +1243,8 @@ class Tutor:
             emit.text(_("The right choice is {n}: {choice}").format(
                 n=step.answer, choice=step.choices[get_language()][step.answer - 1]))
         if step.kind == "code":
-            emit.styled([("muted", _("Type it (or your own version) to go on, or :skip."))])
+            emit.styled([("muted", _("Type it (or your own version) to go on, or :skip.") if rules.skip
+                          else _("Type it (or your own version) to go on."))])
 
     # -- checking answers --
 
@@ -1275,13 +1354,26 @@ class Tutor:
         if rebound:
             text += " " + _("({names} put back as before.)").format(names=", ".join(rebound))
         emit.styled([("error", "✗ " + text)])
-        if misses == MISSES_BEFORE_HINT or (misses > MISSES_BEFORE_HINT and step.id not in record["hints"]):
+        rules = self.rules()
+        if rules.hint_shows_at(misses) and step.id not in record["hints"] and step.hint is not None:
             self._show_hint(emit)
-        elif misses < MISSES_BEFORE_HINT:
-            emit.styled([("muted", _("Try again, or type :hint for a hint."))])
-        else:
+        elif step.id not in record["hints"]:
+            emit.styled([("muted", _("Try again, or type :hint for a hint.") if rules.hint_on_request
+                          else _("Try again."))])
+        elif rules.solution_allowed(misses, True):
             emit.styled([("muted", _("Try again; :hint repeats the hint, :solution shows a worked answer."))])
+        else:
+            emit.styled([("muted", _("Try again; :hint repeats the hint."))])
         self.save(emit)
+
+    def _help_left(self, step):
+        """What help the course still offers on a task, in one sentence."""
+        rules, record = self.rules(), self.record
+        if rules.solution_allowed(record["wrong"].get(step.id, 0), step.id in record["hints"]):
+            return _(":solution shows a worked answer.")
+        if rules.hint_on_request or step.id in record["hints"]:
+            return _(":hint gives a hint.")
+        return _("Keep trying: help comes after a few tries.")
 
 
 def _has_python(source):

@@ -1,4 +1,5 @@
-"""`valorrepl lessons check PATH` and `valorrepl lessons new NAME`: tools for lesson authors."""
+"""`valorrepl lessons check PATH` and `valorrepl lessons new NAME`: tools for lesson authors.
+`check` reads course files (valorrepl.course) too."""
 
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ ACTIONS = ("lessons",)
 def add_parser(subparsers):
     parser = subparsers.add_parser("lessons", help=_("check a lesson file, or start a new lesson"))
     actions = parser.add_subparsers(dest="lessons_action", required=True)
-    check = actions.add_parser("check", help=_("report every problem in a lesson file or folder"))
+    check = actions.add_parser(
+        "check", help=_("report every problem in a lesson file or folder, or a course file"))
     check.add_argument("path", metavar="PATH")
     new = actions.add_parser("new", help=_("write a starter lesson, in both languages, into a new folder"))
     new.add_argument("name", metavar="NAME")
@@ -24,17 +26,22 @@ def run(options, out=None):
     set_language(detect_language(getattr(options, "lang", None)))
     if options.lessons_action == "new":
         return new_lesson(options.name, options.dir, out)
-    return check(options.path, out, plugins=not getattr(options, "no_plugins", False))
+    return check(options.path, out, plugins=not getattr(options, "no_plugins", False),
+                 lesson_dirs=getattr(options, "lessons_dir", ()))
 
 
-def check(path, out=None, plugins=True):
+def check(path, out=None, plugins=True, lesson_dirs=()):
     """Print one line per problem (file:line: what to write instead); 1 when there is any."""
+    from .course import is_course_file
     from .lessons import check_path, lesson_files
     from .session import Session
 
     out = out or sys.stdout
-    session = Session(load_plugins=plugins)       # the checks of installed plugins count too
+    # the checks and lessons of installed plugins count too
+    session = Session(load_plugins=plugins, lesson_dirs=lesson_dirs)
     checks = session.state["lessons"].checks() if "lessons" in session.state else None
+    if is_course_file(path):
+        return check_course_file(path, session, out)
     problems = check_path(path, checks)
     for problem in problems:
         out.write(f"{problem}\n")
@@ -58,4 +65,17 @@ def new_lesson(name, where=".", out=None):
     (folder / LESSON_FILE).write_text(starter_lesson(name), encoding="utf-8")
     out.write(_("Wrote {path}. Check it with: valorrepl lessons check {folder}").format(
         path=folder / LESSON_FILE, folder=folder) + "\n")
+    return 0
+
+
+def check_course_file(path, session, out):
+    from .course import check_course
+    tutor = session.state["lessons"]
+    problems = check_course(path, tutor.catalog(), tutor.checks())
+    for problem in problems:
+        out.write(f"{problem}\n")
+    if problems:
+        out.write(_("{n} problem(s) found.").format(n=len(problems)) + "\n")
+        return 1
+    out.write(_("Course file {file}: all good.").format(file=path) + "\n")
     return 0
