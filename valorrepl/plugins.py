@@ -35,6 +35,7 @@ DEFAULT_PLUGINS = (
     "valorrepl.commands.torch",
     "valorrepl.checks",
     "valorrepl.commands.lessons",
+    "valorrepl.commands.transcript",
 )
 
 

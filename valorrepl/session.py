@@ -235,6 +235,8 @@ class Session:
         self.color = True                 # False: front ends show no colour (NO_COLOR, --no-color)
         self.pending = None               # a function(emit) that an empty input runs (--step)
         self.inputs = []                  # every input that ran without error, for :save
+        self.recorders = []               # functions(text, emitter) → emitter, told of each input as it
+                                          # starts, Enter included (:transcript records through one)
         self.quit_requested = False       # set by :quit; front ends check it after each input
         self._stop = threading.Event()
         self._started = False
@@ -362,6 +364,8 @@ class Session:
         """Run one input — Python, or `:command` lines — and return how it went. Never raises
         for what the learner typed; KeyboardInterrupt becomes a cancelled outcome."""
         emitter = emit if isinstance(emit, Emitter) else Emitter(emit or (lambda reply: None))
+        for recorder in self.recorders:
+            emitter = recorder(text, emitter)
         outcome = Outcome()
         if not text.strip():
             return self._run_pending(emitter)
@@ -415,10 +419,11 @@ class Session:
     def _run_python(self, text, emit):
         try:
             tree = ast.parse(text, "<input>", "exec")
-        except (SyntaxError, ValueError) as error:  # ValueError: text that is not Unicode (lone surrogates)
+            if self.auto_valor:
+                tree = ast.fix_missing_locations(_numbers_to_valors(tree))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            # ValueError: text that is not Unicode; the others: nesting too deep to parse
             return self._fail(error, text, emit)
-        if self.auto_valor:
-            tree = ast.fix_missing_locations(_numbers_to_valors(tree))
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         stdout = _StdoutToEmit(emit)
         value = None
