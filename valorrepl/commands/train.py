@@ -18,7 +18,10 @@ DEFAULTS = {
     "regression": dict(layers="3,2,1", activation="sigmoid", loss="sse", epochs=1000, lr=0.5),
     "classification": dict(layers="8,8,1", activation="tanh", loss="hinge", epochs=100, lr=0.2),
 }
-LARGE = dict(epochs=100)   # data sets of hundreds of rows need fewer passes
+# data sets of hundreds of rows: fewer passes, a mean loss (a sum over hundreds of rows makes
+# steps hundreds of times too big) and a smaller network that learns within those passes
+LARGE = {"regression": dict(epochs=100, loss="mse", layers="4,1", lr=2.0),
+         "classification": dict(epochs=100)}
 PROGRESS_UPDATES = 20      # how many progress replies a run sends at most
 
 
@@ -50,7 +53,7 @@ def train_command(session, args, emit):
     dataset = _load(session, args)
     settings = dict(DEFAULTS[dataset.task])
     if len(dataset) > 50:
-        settings.update(LARGE)
+        settings.update(LARGE[dataset.task])
     settings.update({k: v for k, v in vars(args).items() if v is not None and k in settings})
     sizes = _layer_sizes(settings["layers"])
     if args.epochs is not None and args.epochs < 1:
