@@ -56,7 +56,8 @@ PYTHON = st.one_of(
     expressions(),
     st.text(alphabet="ab()[]{}:=+-*/.,'\"#\\ 0123456789eE_\t", max_size=30),
     st.sampled_from(["a\x00b", "x = '\udcff'", "\udcff", "def f(:", "class", "lambda: (", "'''", "ç = 2",
-                     "print('a' * 3)", "1/0", "import math; math.exp(1000)", "a.grad = float('nan')"]),
+                     "print('a' * 3)", "1/0", "import math; math.exp(1000)", "a.grad = float('nan')",
+                     "-" * 3000 + "1", "-" * 100000 + "1", "(" * 300 + ")" * 300, "[" * 100000]),
 )
 
 VALUES = st.sampled_from(["a", "c", "loss", "model", "zz", "0", "1", "2", "-1", "nan", "inf", "-inf", "1e400",

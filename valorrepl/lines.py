@@ -13,7 +13,7 @@ def is_complete(source):
     """True when `source` is a whole statement (or broken beyond repair: running it shows why)."""
     try:
         return codeop.compile_command(source, "<input>", "exec") is not None
-    except (SyntaxError, ValueError, OverflowError):
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
         return True
 
 

@@ -66,4 +66,4 @@ def _damaged(path):
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return True
-    return not all(HISTORY_LINE.fullmatch(line) for line in text.splitlines())
+    return not all(HISTORY_LINE.fullmatch(line) for line in text.split("\n"))

@@ -29,6 +29,13 @@ def needs_more(text):
     return not is_complete(text)
 
 
+def _needs_more(text):
+    try:
+        return needs_more(text)
+    except Exception:     # whatever the reason, running the input shows it: Enter must never fail
+        return False
+
+
 def next_indent(line):
     """The indentation for the line after `line`."""
     indent = line[:len(line) - len(line.lstrip())]
@@ -62,7 +69,7 @@ def key_bindings():
         if "\n" in document.text and document.text_after_cursor.strip():
             # editing inside a block: Enter splits the line
             buffer.insert_text("\n" + next_indent(document.current_line_before_cursor))
-        elif needs_more(document.text):
+        elif _needs_more(document.text):
             buffer.insert_text("\n" + next_indent(document.current_line))
         else:
             buffer.validate_and_handle()
