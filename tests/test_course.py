@@ -134,6 +134,9 @@ def test_lessons_in_order_are_locked_until_the_one_before_is_finished(tmp_path):
     assert learner.tutor.store.get("second")["finished"]
     assert "Lesson 2 · First" in learner(":lesson first")
     assert "locked" not in learner(":lessons")
+    learner(":lesson second")
+    learner(":restart")                # starting a finished lesson over locks nothing again
+    assert "locked" not in learner(":lessons")
 
 
 def test_path_lessons_are_found_beside_the_course_file(tmp_path):

@@ -951,7 +951,7 @@ class Tutor:
             return None
         for earlier in catalog.lessons[:catalog.position(lesson) - 1]:
             record = self.store.get(earlier.id) or {}
-            if not (record.get("finished") or record.get("skipped_lesson")):
+            if not (record.get("finished") or record.get("finished_at") or record.get("skipped_lesson")):
                 return earlier
         return None
 
@@ -1039,7 +1039,8 @@ class Tutor:
     def restart(self, emit):
         self.require_lesson()
         lesson = self.lesson
-        self.store.lessons[lesson.id] = {}
+        finished_at = self.record["finished_at"]     # a lesson once finished keeps the next ones open
+        self.store.lessons[lesson.id] = {"finished_at": finished_at}
         self.store.record(lesson.id)
         self.index = 0
         emit.text(_("Starting {title} again from the first step.").format(title=lesson.title.get()))
