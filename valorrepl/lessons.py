@@ -1138,11 +1138,15 @@ class Tutor:
             emit.text(_("This step is a task: answer it first, or type :skip to skip it."))
             return
         if self.index == len(self.lesson.steps) - 1:
-            position = self.catalog().position(self.lesson) if self.lesson in self.catalog().lessons else 0
+            lessons = self.catalog().lessons
+            position = self.catalog().position(self.lesson) if self.lesson in lessons else len(lessons)
             self.leave()
             self.save(emit)
-            emit.text(_("That was the last step. :lessons lists them all; :lesson {k} starts the next one.")
-                      .format(k=position + 1))
+            if position < len(lessons):
+                emit.text(_("That was the last step. :lessons lists them all; :lesson {k} starts the next one.")
+                          .format(k=position + 1))
+            else:
+                emit.text(_("That was the last step of the last lesson: well done! :lessons lists them all."))
             return
         self._mark_seen(step)
         self.index += 1
