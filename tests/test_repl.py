@@ -21,7 +21,7 @@ from valorrepl.repl.keys import needs_more, next_indent
 from valorrepl.repl.lexer import ValorLexer
 from valorrepl.repl.printer import Printer, plain_text, progress_line
 from valorrepl.repl.style import make_style
-from valorrepl.session import Image, Progress, Reply, Styled
+from valorrepl.session import Image, Markdown, Progress, Reply, Styled
 
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 UP, TAB, CTRL_C, CTRL_D = "\x1b[A", "\t", "\x03", "\x04"
@@ -274,6 +274,18 @@ def test_colour_printing_adds_colour_and_nothing_else():
     contrast = io.StringIO()
     Printer(output=vt100(contrast), style=make_style(high_contrast=True))(Reply("warning", "careful"))
     assert "1;93" in contrast.getvalue() or "93;1" in contrast.getvalue()   # bold bright yellow
+
+
+def test_lesson_markdown_keeps_its_text_and_marks_code():
+    source = "Use `self`:\n\n    class P:\n        pass\n\n# Done\nThat was **all**."
+    plain = io.StringIO()
+    Printer(stream=plain)(Reply("text", source, Markdown(source)))
+    assert plain.getvalue() == source + "\n"
+    stream = io.StringIO()
+    Printer(output=vt100(stream), style=make_style())(Reply("text", source, Markdown(source)))
+    shown = ESCAPE.sub("", stream.getvalue()).replace("\r", "")
+    assert shown == source.replace("**all**", "all") + "\n"
+    assert "\x1b[0;36m`self`" in stream.getvalue() and "\x1b[0;35;1mclass" in stream.getvalue()
 
 
 def test_progress_updates_one_line_in_place():

@@ -5,8 +5,10 @@ Progress replies update one line in place on a terminal that can return to the l
 and come one per line where it cannot (dumb terminals, pipes).
 """
 
+import re
 import sys
 
+INLINE = re.compile(r"(`[^`\n]+`|\*\*[^*\n]+\*\*)")
 MAX_HIGHLIGHT = 5000      # longer values are printed without colouring their repr
 
 
@@ -68,6 +70,8 @@ class Printer:
         styled = getattr(reply.data, "fragments", None)
         if styled is not None and kind in ("text", "warning", "error"):
             return [(_style_classes(style), str(piece)) for style, piece in styled]
+        if kind == "text" and self.color and hasattr(reply.data, "source"):
+            return _markdown(text)
         if kind in ("error", "warning", "image"):
             return [(f"class:reply.{kind}", text)]
         if kind == "value" and self.color and len(text) <= MAX_HIGHLIGHT:
@@ -118,6 +122,38 @@ def _highlighted(text):
     if joined.endswith("\n") and not text.endswith("\n"):   # pygments adds a final newline
         fragments = fragments[:-1] if fragments[-1][1] == "\n" else fragments
     return list(fragments) if "".join(p for _s, p in fragments) == text else [("", text)]
+
+
+def _markdown(text):
+    """A lesson's Markdown, lightly: indented code blocks highlighted as Python, `code` and
+    headings marked; every character of the source is still printed (only **…** loses its stars)."""
+    fragments, block = [], []
+
+    def end_block():
+        if block:
+            fragments.extend(_highlighted("\n".join(block)) + [("", "\n")])
+            block.clear()
+
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        after_blank = index == 0 or not lines[index - 1].strip() or block
+        if line.startswith("    ") and after_blank:
+            block.append(line)
+            continue
+        end_block()
+        if line.lstrip().startswith("#"):
+            fragments.append(("class:markdown.heading", line))
+        else:
+            for piece in INLINE.split(line):
+                if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
+                    fragments.append(("class:markdown.code", piece))
+                elif piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
+                    fragments.append(("bold", piece[2:-2]))
+                else:
+                    fragments.append(("", piece))
+        fragments.append(("", "\n"))
+    end_block()
+    return fragments[:-1] if fragments and fragments[-1] == ("", "\n") else fragments
 
 
 def _table(text, titled):

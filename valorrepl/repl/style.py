@@ -41,6 +41,8 @@ CLASSES = {
     "reply.table.header": "bold",
     "reply.table.rule": "ansibrightblack",
     "banner": "bold",
+    "markdown.code": "ansicyan",
+    "markdown.heading": "bold underline",
     # classes that commands put in Styled replies; gradients in the drawing's colour-blind-safe
     # blue (positive) and orange (negative) — the text always carries the sign as well
     "grad.positive": "#3a8fd9",
@@ -83,6 +85,7 @@ HIGH_CONTRAST_CLASSES = {
     "reply.progress": "ansibrightcyan bold",
     "reply.image": "ansibrightmagenta bold",
     "reply.table.rule": "bold",
+    "markdown.code": "ansibrightcyan bold",
     "grad.positive": "ansibrightblue bold",
     "grad.negative": "ansibrightyellow bold underline",
     "grad.zero": "bold",
