@@ -22,7 +22,8 @@ def build_parser():
     parser.add_argument("--course", metavar="FILE", help=_("take the lessons and rules of a course file"))
     parser.add_argument("--no-plugins", action="store_true", help=_("start without third-party plugins"))
     parser.add_argument("--traceback", action="store_true", help=_("show full tracebacks on errors"))
-    parser.add_argument("--no-color", action="store_true", help=_("plain text, no colours (as NO_COLOR=1 does)"))
+    parser.add_argument("--no-color", action="store_true",
+                        help=_("plain text, no colours (as NO_COLOR=1 does)"))
     parser.add_argument("--high-contrast", action="store_true", help=_("bold, bright colours for the REPL"))
     sub = parser.add_subparsers(dest="action")
     run = sub.add_parser("run", help=_("run a file of REPL lines (Python and :commands)"))
