@@ -46,8 +46,10 @@ def pair_ratios(slow, fast):
 def environment():
     import gc
     threshold = ", ".join(map(str, gc.get_threshold()))
+    load = f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
     return (f"Python {platform.python_version()} ({platform.python_implementation()}) on "
-            f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
+            f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs{load} (other processes "
+            f"on the machine make single numbers noisy: read the medians and ratios); "
             f"garbage collector on, thresholds ({threshold}), unless a row says otherwise")
 
 
