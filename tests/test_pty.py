@@ -121,6 +121,23 @@ def test_ctrl_c_stops_training_and_keeps_the_model(tmp_path):
     assert quit_with_ctrl_d(child) == 0
 
 
+def test_ctrl_c_works_when_started_with_sigint_ignored(tmp_path):
+    # started from a script in the background, a program inherits an ignored SIGINT
+    environment = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", HOME=str(tmp_path),
+                       VALORREPL_HOME=str(tmp_path / "home"), PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn("/bin/sh", ["-c", f"trap '' INT; exec {sys.executable} -m valorrepl --lang en"],
+                          env=environment, encoding="utf-8", codec_errors="replace", timeout=60)
+    child.expect(PROMPT)
+    child.send("for i in range(10**12):\r")
+    child.expect_exact("... ")
+    child.send("if i == 1: print('spin' + 'ning')\r\r")
+    child.expect_exact("spinning")         # the loop runs: Ctrl-C is a signal now
+    child.sendintr()
+    child.expect_exact("Interrupted")
+    child.expect(PROMPT)
+    assert quit_with_ctrl_d(child) == 0
+
+
 def test_no_color_means_no_colour_codes(tmp_path):
     child = spawn(tmp_path, NO_COLOR="1")
     seen = child.before

@@ -1,6 +1,7 @@
 """The `valorrepl` command: the REPL on a terminal, line by line from a pipe, or `run FILE`."""
 
 import argparse
+import signal
 import sys
 
 from . import __version__
@@ -111,5 +112,8 @@ def main(argv=None):
         run_lines(session, sys.stdin)
         return 0
     from .repl.app import run_repl, wants_color
+    # a REPL started from a script or in the background may inherit an ignored SIGINT, and then
+    # Ctrl-C could never stop a learner's endless loop: take Python's own handler back
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     session.color = wants_color(session, options.no_color)
     return run_repl(session, high_contrast=options.high_contrast)
