@@ -3,6 +3,7 @@
 Every workload builds its own graph from plain numbers, so the engines never share objects.
 """
 
+import contextlib
 import gc
 import random
 import sys
@@ -10,7 +11,7 @@ import time
 import tracemalloc
 
 from valorrepl.data import moons
-from valorrepl.engine import Valor
+from valorrepl.engine import Valor, fewer_collections
 from valorrepl.nn import MLP
 
 SIZES = [16, 16, 1]        # MLP 2-16-16-1, the shape of micrograd's demo
@@ -53,6 +54,7 @@ def scalar_loss(model, xs, ys, number):
 
 class ValorreplW1:
     name = "valorrepl"
+    as_in_valorrepl = True   # run each step as valorrepl runs an input (engine.fewer_collections)
 
     def __init__(self, weights, data):
         self.model = MLP(2, SIZES, activation="relu", output_activation="linear", seed=0)
@@ -61,6 +63,10 @@ class ValorreplW1:
         self.data = data
 
     def step(self, k):
+        with fewer_collections() if self.as_in_valorrepl else contextlib.nullcontext():
+            return self._step(k)
+
+    def _step(self, k):
         loss = scalar_loss(self.model, self.data.xs, self.data.ys, Valor)
         self.model.zero_grad()
         loss.backward()
@@ -236,7 +242,13 @@ def wide_nodes(pairs):
 
 
 def w3_build_and_backward(number, pairs):
-    """(seconds to build, seconds to backpropagate) for one wide graph."""
+    """(seconds to build, seconds to backpropagate) for one wide graph; valorrepl's as it runs
+    an input (engine.fewer_collections)."""
+    with fewer_collections() if number is Valor else contextlib.nullcontext():
+        return _w3_build_and_backward(number, pairs)
+
+
+def _w3_build_and_backward(number, pairs):
     start = time.perf_counter()
     leaves, out = wide_graph(number, pairs)
     built = time.perf_counter()

@@ -19,6 +19,8 @@ def w1(engine, steps, gc_setting):
     model = cls(weights, data)
     if gc_setting == "off":
         gc.disable()
+    if gc_setting == "library":          # valorrepl's engine used as a library, collector as Python sets it
+        model.as_in_valorrepl = False
     losses = [model.step(0)]            # the first step warms caches and is not timed
     times = []
     for k in range(1, steps + 1):

@@ -194,3 +194,16 @@ def test_hand_built_nodes_as_the_course_writes_them():
     c = Valor(a.data * b.data, progenitor=(a, b), operador_mae="*", rotulo="c")
     c.propagar_tudo()
     assert (a.grad, b.grad) == (3.0, 2.0)
+
+
+def test_fewer_collections_restores_the_collector_even_after_an_error(session):
+    from valorrepl.engine import fewer_collections
+    before = gc.get_threshold()
+    with pytest.raises(ZeroDivisionError):
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 100_000
+            1 / 0
+    assert gc.get_threshold() == before
+    session.run("x = [Valor(1.0) * 2 for _ in range(10)]")
+    session.run("1 / 0")
+    assert gc.get_threshold() == before

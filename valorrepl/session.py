@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import data, engine, nn, plugins, train
-from .engine import Valor
+from .engine import Valor, fewer_collections
 from .errors import CommandConflict, CommandError, PluginFailure
 from .i18n import N_, _, detect_language, set_language
 from .registry import CommandRegistry
@@ -371,11 +371,12 @@ class Session:
             return self._run_pending(emitter)
         self._call_hook("before_run", emitter, session=self, source=text, emit=emitter)
         try:
-            for kind, chunk in split_input(text):
-                outcome = (self._run_command(chunk, emitter) if kind == "command"
-                           else self._run_python(chunk, emitter))
-                if not outcome.ok:
-                    break
+            with fewer_collections():  # Valor graphs hold no cycles: see engine.fewer_collections
+                for kind, chunk in split_input(text):
+                    outcome = (self._run_command(chunk, emitter) if kind == "command"
+                               else self._run_python(chunk, emitter))
+                    if not outcome.ok:
+                        break
         except KeyboardInterrupt as error:
             emitter.warning(_("Interrupted."))
             outcome = Outcome("cancelled", error=error)

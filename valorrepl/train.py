@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
-from .engine import Valor
+from .engine import Valor, fewer_collections
 
 __all__ = ["sse", "mse", "hinge", "LOSSES", "gradient_descent_step", "fit", "EpochReport",
            "FitResult", "predict", "accuracy"]
@@ -73,6 +73,7 @@ class FitResult:
         return self.losses[-1] if self.losses else math.nan
 
 
+@fewer_collections()  # a training builds graph after graph: see engine.fewer_collections
 def fit(model, xs, ys, epochs=100, learning_rate=0.1, loss="sse", on_epoch=None, should_stop=None):
     """Full-batch gradient descent: forward, zero grads, loss, backward, update — per epoch.
 
