@@ -7,7 +7,6 @@ the REPL starts and the rest works.
 
 import difflib
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -84,8 +83,32 @@ def load_file(path):
     return module
 
 
+def any_package_declares_plugins():
+    """A quick look at the installed packages' entry_points.txt files for our group.
+    importlib.metadata answers the same question in ~30 ms at every start-up; most learners have
+    no plugin package, and then it need not be loaded at all."""
+    marker = f"[{ENTRY_POINT_GROUP}]"
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8") as f:
+                        if marker in f.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 def entry_point_plugins():
     """(name, loader, source, version) for every installed package declaring our entry point."""
+    if not any_package_declares_plugins():
+        return
+    import importlib.metadata
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
         version = dist.version if dist else ""
