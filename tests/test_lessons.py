@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from valorrepl import checks
+from valorrepl.commands.lessons import tutor
 from valorrepl.i18n import set_language
 from valorrepl.lessons import ProgressStore, builtin_lessons_dir
 from valorrepl.session import Session
@@ -121,7 +122,7 @@ def english_after():
 
 
 def test_the_six_lessons_follow_the_course_plan(session):
-    catalog = session.state["lessons"].catalog()        # with the checks every plugin registered
+    catalog = tutor(session).catalog()        # with the checks every plugin registered
     assert not catalog.problems
     assert [lesson.id for lesson in catalog.lessons][:6] == LESSON_IDS
     for lesson in catalog.lessons[:6]:

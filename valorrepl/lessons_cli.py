@@ -32,6 +32,7 @@ def run(options, out=None):
 
 def check(path, out=None, plugins=True, lesson_dirs=()):
     """Print one line per problem (file:line: what to write instead); 1 when there is any."""
+    from .commands.lessons import tutor
     from .course import is_course_file
     from .lessons import check_path, lesson_files
     from .session import Session
@@ -39,7 +40,7 @@ def check(path, out=None, plugins=True, lesson_dirs=()):
     out = out or sys.stdout
     # the checks and lessons of installed plugins count too
     session = Session(load_plugins=plugins, lesson_dirs=lesson_dirs)
-    checks = session.state["lessons"].checks() if "lessons" in session.state else None
+    checks = tutor(session).checks()
     if is_course_file(path):
         return check_course_file(path, session, out)
     problems = check_path(path, checks)
@@ -69,9 +70,10 @@ def new_lesson(name, where=".", out=None):
 
 
 def check_course_file(path, session, out):
+    from .commands.lessons import tutor
     from .course import check_course
-    tutor = session.state["lessons"]
-    problems = check_course(path, tutor.catalog(), tutor.checks())
+    found = tutor(session)
+    problems = check_course(path, found.catalog(), found.checks())
     for problem in problems:
         out.write(f"{problem}\n")
     if problems:

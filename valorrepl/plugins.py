@@ -5,7 +5,6 @@ third-party plugin is. A plugin that fails to load or to register is recorded, n
 the REPL starts and the rest works.
 """
 
-import difflib
 import importlib
 import importlib.util
 import os
@@ -161,6 +160,7 @@ def check_hook_names(manager, plugin, name):
     known = hook_names()
     for caller in manager.get_hookcallers(plugin) or []:
         if not caller.has_spec():
+            import difflib   # only for a misnamed hook: it costs every start-up ~3 ms at the top
             close = difflib.get_close_matches(caller.name, known, 1)
             hint = " " + _("Did you mean {names}?").format(names=close[0]) if close else ""
             raise pluggy.PluginValidationError(plugin, _(

@@ -6,7 +6,6 @@ reads its summary (the docstring's first line) and its example (the docstring's 
 """
 
 import argparse
-import difflib
 import inspect
 import shlex
 from dataclasses import dataclass, field
@@ -114,6 +113,7 @@ class CommandRegistry:
     def get(self, name):
         cmd = self.names.get(name)
         if cmd is None:
+            import difflib   # only for a mistyped command: it costs every start-up ~3 ms at the top
             close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
             hint = (" " + _("Did you mean {names}?").format(names=", ".join(":" + c for c in close))
                     if close else " " + _("Type :help to see the commands."))

@@ -7,7 +7,6 @@ terminals; nothing the learner types makes `run` raise.
 
 import ast
 import contextlib
-import difflib
 import io
 import signal
 import sys
@@ -524,6 +523,7 @@ class Session:
         return value
 
     def _did_you_mean(self, name):
+        import difflib   # only for a mistyped name: it costs every start-up ~3 ms at the top
         close = difflib.get_close_matches(name, [k for k in self.namespace if not k.startswith("_")], 3)
         return (" " + _("Did you mean {names}?").format(names=", ".join(close))) if close else ""
 

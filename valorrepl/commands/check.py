@@ -1,7 +1,6 @@
 """`:check c` — are c's gradients right? Backprop against central finite differences."""
 
 from ..errors import CommandError
-from ..explain import check_gradients
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..registry import command, option
@@ -29,6 +28,7 @@ def check(session, args, emit):
     if not (args.tol > 0 and args.h > 0):
         raise CommandError(_("--tol and --h must be positive numbers"), check.usage())
     root = session.lookup_valor(args.target)
+    from ..explain import check_gradients   # imported when used: it is slow to import (dataclasses)
     result = check_gradients(root, tolerance=args.tol, step=args.h, inner=args.inner)
     names = result.graph.names
     root_name = names[root]

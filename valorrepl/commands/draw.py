@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .. import draw
-from ..graph import walk
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..registry import command, option
@@ -23,6 +21,8 @@ FORMATS = ("text", "dot", "svg", "png")
 SUFFIXES = {".txt": "text", ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
 MIME = {"svg": "image/svg+xml", "png": "image/png"}
 
+# valorrepl.draw and .graph are imported when a drawing is asked for, not at every start-up
+
 
 @command("draw", aliases=("desenhar", "d"), complete=complete_valors, options=(
     option("target", help="the Valor whose graph to draw"),
@@ -32,7 +32,7 @@ MIME = {"svg": "image/svg+xml", "png": "image/png"}
     option("--full", action="store_true", help="draw every node, even of a big graph"),
     option("--open", action="store_true", help="open the picture in the system's viewer"),
     option("--describe", action="store_true", help="tell the graph in sentences"),
-    option("--timeout", type=float, default=draw.DOT_TIMEOUT, metavar="SECONDS",
+    option("--timeout", type=float, default=None, metavar="SECONDS",
            help="how long dot may take before the text drawing is shown instead"),
 ))
 def draw_command(session, args, emit):
@@ -48,6 +48,9 @@ def draw_command(session, args, emit):
         >>> :draw c
         >>> :draw c --describe
     """
+    from .. import draw
+    from ..graph import walk
+
     root = session.lookup_valor(args.target, like=True)
     fmt = _chosen_format(args)
     graph = walk(root)
@@ -87,9 +90,12 @@ def _chosen_format(args):
 
 
 def _picture(session, args, emit, graph, source, fmt):
+    from .. import draw
+
+    timeout = draw.DOT_TIMEOUT if args.timeout is None else args.timeout
     summarised = not args.full and draw.needs_summary(graph)
     try:
-        picture = draw.render(source, fmt, timeout=args.timeout)
+        picture = draw.render(source, fmt, timeout=timeout)
     except draw.DotMissing:
         emit.warning(_("Pictures need the graphviz program `dot`, which is not installed. Install it with: "
                        "{hint}. Here is the text drawing:").format(hint=INSTALL_HINT))
@@ -97,7 +103,7 @@ def _picture(session, args, emit, graph, source, fmt):
         return
     except draw.DotTimeout:
         emit.warning(_("dot took longer than {seconds:g} s to lay out these {nodes} nodes; here is the text "
-                       "drawing instead.").format(seconds=args.timeout, nodes=f"{len(graph.nodes):,}"))
+                       "drawing instead.").format(seconds=timeout, nodes=f"{len(graph.nodes):,}"))
         emit.styled(draw.styled_drawing(graph, session.width, ascii_only=ascii_only()))
         return
     except draw.DotFailed as error:

@@ -1,6 +1,8 @@
-"""`:glossary [TERM]` — the course's words beside micrograd's and PyTorch's."""
+"""`:glossary [TERM]` — the course's words beside micrograd's and PyTorch's.
 
-from .. import glossary
+valorrepl.glossary (and the TOML reader it needs) is imported when the glossary is first used,
+not at every start-up."""
+
 from ..errors import CommandError
 from ..hookspecs import hookimpl
 from ..i18n import _, get_language
@@ -8,6 +10,7 @@ from ..registry import command, option
 
 
 def _complete(session, word):
+    from .. import glossary
     names = {n for t in glossary.load() for n in t.names()}
     return sorted(n for n in names if n.lower().startswith(word.lower()))
 
@@ -21,6 +24,7 @@ def glossary_command(session, args, emit):
         >>> :glossary epoch
         >>> :glossario taxa de aprendizado
     """
+    from .. import glossary
     terms = glossary.load()
     language = get_language()
     if not args.term:

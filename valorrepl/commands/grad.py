@@ -8,12 +8,12 @@ in the text drawing while the gradients fill in.
 import inspect
 import string
 
-from .. import draw
-from ..explain import explain_backprop, number
-from ..graph import walk
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..registry import command, option
+
+# valorrepl.draw, .explain and .graph are imported in the functions that use them: at the top
+# they would add a tenth to every start-up, for learners who may not run :grad at all
 
 STEPPER = "grad.step"        # session.state key of a --step walk in progress
 
@@ -56,6 +56,7 @@ def grad(session, args, emit):
 
 
 def _gradient_table(root, emit):
+    from ..graph import walk
     graph = walk(root)
     rows = [[graph.names[node], node.op or "", node.data, node.grad] for node in reversed(graph.nodes)]
     emit.table([_("node"), _("op"), "data", "grad"], rows,
@@ -65,6 +66,7 @@ def _gradient_table(root, emit):
 # ---- telling the steps ----
 
 def _explain(root, emit, limit):
+    from ..explain import explain_backprop
     backprop = explain_backprop(root)
     names = backprop.graph.names
     emit.text(_("Backpropagation from {root}, node by node in the order backprop takes them:")
@@ -91,12 +93,14 @@ def _fill(template, **values):
 
 
 def _num(x):
+    from ..explain import number
     style = "grad.positive" if x > 0 else "grad.negative" if x < 0 else "grad.zero"
     return (style, number(x))
 
 
 def _sum(parts, total):
     """`1.0 + 3.0 = 4.0` when a gradient is the sum of several shares, `4.0` otherwise."""
+    from ..explain import number
     if len(parts) < 2:
         return _num(total)
     terms = " + ".join(number(p) if p >= 0 else f"({number(p)})" for p in parts)
@@ -120,6 +124,7 @@ def _expression(node, names):
 
 
 def _step_fragments(backprop, step, index, count):
+    from ..explain import number
     names = backprop.graph.names
     root_name, node_name = names[backprop.graph.root], names[step.node]
     lines = [_fill(_("Step {index} of {count}: {node} = {expression}   (op {op}, data {data})"),
@@ -179,6 +184,7 @@ def _join(lines):
 
 def _show_drawing(root, node, width, emit):
     """The text drawing with `node` marked, coloured by gradient where the drawing can be."""
+    from .. import draw
     styled = getattr(draw, "styled_drawing", None)
     if styled is not None:
         emit.styled(styled(root, width=width, highlight=node))
@@ -193,6 +199,7 @@ class _Stepper:
     step for real, so the drawing's gradients fill in as the walk goes on."""
 
     def __init__(self, session, root, limit):
+        from ..explain import explain_backprop
         self.session, self.root, self.limit = session, root, limit
         self.backprop = explain_backprop(root)
         self.index = 0

@@ -1,17 +1,20 @@
 """`:lessons`, `:lesson N` and the commands that walk a lesson (`:next`, `:hint`, `:skip`…).
 
-The work is done by valorrepl.lessons.Tutor, kept in session.state["lessons"]; the
-before_run / after_run hooks let it check each answer the learner types.
+The work is done by valorrepl.lessons.Tutor, kept in session.state["lessons"] once a lesson
+command (or a course) needs it; the before_run / after_run hooks let it check each answer the
+learner types.
 """
 
 from ..hookspecs import hookimpl
-from ..lessons import Tutor
 from ..registry import command, option
 
 
 def tutor(session):
     found = session.state.get("lessons")
     if found is None:
+        # valorrepl.lessons (the lesson format, TOML and the progress store) is imported when
+        # the lessons are first used: a fifth of start-up otherwise
+        from ..lessons import Tutor
         found = session.state["lessons"] = Tutor(session)
     return found
 
@@ -163,15 +166,14 @@ def register_commands(registry):
 
 
 @hookimpl
-def session_started(session):
-    tutor(session)   # kept across :reset, which calls this again
-
-
-@hookimpl
 def before_run(session, source, emit):
-    tutor(session).before_run(source, emit)
+    found = session.state.get("lessons")   # none yet: no lesson is on, nothing to check
+    if found is not None:
+        found.before_run(source, emit)
 
 
 @hookimpl
 def after_run(session, source, outcome, emit):
-    tutor(session).after_run(source, outcome, emit)
+    found = session.state.get("lessons")
+    if found is not None:
+        found.after_run(source, outcome, emit)

@@ -8,7 +8,6 @@ import math
 import re
 import warnings
 
-from .. import bridge
 from ..errors import CommandError
 from ..hookspecs import hookimpl
 from ..checks import Expr, Incomplete, same, show
@@ -20,9 +19,13 @@ TOLERANCE = 1e-9     # float64 on both sides: anything above this is a real disa
 SHOWN_LEAVES = 20    # a training loss has thousands of leaves; --all shows every one
 SPARKS = "▁▂▃▄▅▆▇█"
 
+# valorrepl.bridge is imported by the functions that use it, when PyTorch is asked for: not at
+# every start-up
+
 
 def torch_or_error():
     """The torch module; a one-line CommandError saying how to install it when it is missing."""
+    from .. import bridge
     try:
         return bridge.require_torch()
     except bridge.TorchMissing as missing:
@@ -42,6 +45,7 @@ def torch_command(session, args, emit):
         >>> c = (a * b).tanh() + a ** 2
         >>> :torch c
     """
+    from .. import bridge
     root = session.lookup_valor(args.target)
     torch_or_error()
     comparison = bridge.compare_gradients(root)
@@ -92,6 +96,7 @@ def copy_for_training(model):
 
 def train_beside(session, torch_model, dataset, settings, valor_result, valor_seconds, emit):
     """Train torch_model like the Valor run (same data, loss, lr and epochs), then compare."""
+    from .. import bridge
     epochs = len(valor_result.losses)
     every = max(1, epochs // 20)
 
@@ -192,10 +197,12 @@ def _judged(answer, name, value, wanted):
 
 
 def _is_tensor(value):
+    from .. import bridge
     return bridge.require_torch().is_tensor(value)
 
 
 def _is_module(value):
+    from .. import bridge
     return isinstance(value, bridge.require_torch().nn.Module)
 
 
@@ -248,6 +255,7 @@ def tensor_below(answer, name: Expr, value: float):
 def layer_sizes(answer, name: Expr, sizes: list):
     """`name` is a torch network whose Linear layers take and give these sizes: [3, 8, 4, 1]
     is 3 inputs, then layers of 8, 4 and 1 neurons."""
+    from .. import bridge
     torch = bridge.require_torch()
     module = answer.evaluate(name)
     problem = _judged(answer, name, module, _is_module)

@@ -5,7 +5,6 @@ where Jupyter looks for kernels: the user's data folder (--user, the default), t
 prefix (--sys-prefix: a virtualenv, or a JupyterHub image), or any --prefix DIR.
 """
 
-import json
 import shutil
 import sys
 import tempfile
@@ -57,6 +56,7 @@ def kernel_json():
 def install(user=False, prefix=None):
     """Write the kernelspec and return the folder it went to."""
     require_jupyter()
+    import json   # here, not at the top: `valorrepl` imports this module at every start-up
     from jupyter_client.kernelspec import KernelSpecManager
 
     with tempfile.TemporaryDirectory() as folder:

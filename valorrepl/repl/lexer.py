@@ -7,7 +7,6 @@ options and its arguments; every other line is Python. (As ptpython lexes `!shel
 import re
 
 from prompt_toolkit.lexers import Lexer, PygmentsLexer
-from pygments.lexers.python import PythonLexer
 
 WORD = re.compile(r"\s+|\"[^\"]*\"?|'[^']*'?|\S+")
 
@@ -15,19 +14,33 @@ WORD = re.compile(r"\s+|\"[^\"]*\"?|'[^']*'?|\S+")
 class ValorLexer(Lexer):
     def __init__(self, session):
         self.session = session
-        self.python = PygmentsLexer(PythonLexer)
+        self._python = None
+
+    @property
+    def python(self):
+        # pygments compiles the Python lexer's patterns when it is first made (~50 ms, as much as
+        # the rest of valorrepl's start-up): made at the first Python typed, not before the prompt
+        if self._python is None:
+            from pygments.lexers.python import PythonLexer
+            self._python = PygmentsLexer(PythonLexer)
+        return self._python
 
     def lex_document(self, document):
-        python_line = self.python.lex_document(document)
         lines = document.lines
+        python_line = None
 
         def get_line(number):
+            nonlocal python_line
             try:
                 line = lines[number]
             except IndexError:
                 return []
             if line.lstrip().startswith(":"):
                 return lex_command(line, self.session)
+            if not line.strip():
+                return [("", line)] if line else []
+            if python_line is None:
+                python_line = self.python.lex_document(document)
             return python_line(number)
 
         return get_line
