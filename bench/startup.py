@@ -47,12 +47,11 @@ def time_floor(timeout=60):
     return seconds
 
 
-def slowest_imports(limit=8):
-    """What `valorrepl` imports before its prompt, the costliest first (python -X importtime):
-    [(milliseconds, module)] for the modules at most one import below valorrepl's own."""
+def imports(code):
+    """[(cumulative milliseconds, depth, module)] that `python -X importtime -c code` reports, in
+    its order: a module's own imports come before it, one level deeper."""
     import subprocess
 
-    code = "import valorrepl.cli, valorrepl.repl.app, valorrepl.session; valorrepl.session.Session()"
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
     rows = []
     for line in done.stderr.splitlines():
@@ -60,7 +59,22 @@ def slowest_imports(limit=8):
         if len(fields) != 3 or not fields[1].strip().isdigit():
             continue
         name = fields[2].rstrip()
-        depth = (len(name) - len(name.lstrip())) // 2
-        if depth <= 1 and not name.strip().startswith("valorrepl"):
-            rows.append((int(fields[1]) / 1000, name.strip()))
+        rows.append((int(fields[1]) / 1000, (len(name) - len(name.lstrip())) // 2, name.strip()))
+    return rows
+
+
+def slowest_imports(limit=8):
+    """What `valorrepl` imports before its prompt beyond what the floor imports too, the costliest
+    first: [(milliseconds, module)] for the modules that valorrepl's own modules import."""
+    floor_code = floor_command()[-1]
+    # the floor first, so that what it loads anyway is counted in no module's time
+    code = (floor_code + "; import valorrepl.cli, valorrepl.repl.app, valorrepl.session; "
+            "valorrepl.session.Session()")
+    floor = {name for _ms, _depth, name in imports(floor_code)}
+    found = imports(code)
+    rows = []
+    for index, (ms, depth, name) in enumerate(found):
+        importer = next((other for _ms, d, other in found[index + 1:] if d < depth), "")
+        if name not in floor and not name.startswith("valorrepl") and importer.startswith("valorrepl"):
+            rows.append((ms, name))
     return sorted(rows, reverse=True)[:limit]
