@@ -17,7 +17,7 @@ __all__ = ["LessonProgress", "Report", "build_report", "render", "FORMATS", "for
 
 FORMATS = ("text", "json", "csv")
 COLUMNS = ("lesson", "title", "steps_done", "steps_total", "tasks_skipped", "hints_used", "wrong_tries",
-           "seconds", "finished", "lesson_skipped", "started", "finished_at")
+           "seconds", "finished", "lesson_skipped", "started", "finished_at", "number")
 
 
 @dataclass
@@ -34,6 +34,7 @@ class LessonProgress:
     lesson_skipped: bool          # marked skipped as a whole (a package it needs was missing)
     started: object = None        # "2025-03-01T14:02:11", or None
     finished_at: object = None
+    number: object = None         # its number in the lesson list (:lesson N); None when not found
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Report:
     course: object = None         # the course's title, when there is one
     progress_file: str = ""
     lessons: list = field(default_factory=list)
+    lessons_total: int = 0        # how many lessons the catalog (or the course) has
 
     @property
     def empty(self):
@@ -58,7 +60,7 @@ def build_report(tutor):
     records = store.lessons
     lessons = list(catalog.lessons) if tutor.course is not None else \
         [lesson for lesson in catalog.lessons if lesson.id in records]
-    rows = [_row(lesson.id, lesson, records.get(lesson.id) or {}) for lesson in lessons]
+    rows = [_row(lesson.id, lesson, records.get(lesson.id) or {}, catalog.position(lesson)) for lesson in lessons]
     if tutor.course is None:   # begun once, not found now (a folder no longer loaded)
         known = {lesson.id for lesson in catalog.lessons}
         rows += [_row(lesson_id, None, record) for lesson_id, record in records.items()
@@ -66,10 +68,10 @@ def build_report(tutor):
     return Report(learner=store.data.get("learner") or learner_name(),
                   made=time.strftime("%Y-%m-%dT%H:%M:%S"),
                   course=tutor.course.title.get() if tutor.course is not None else None,
-                  progress_file=str(store.path), lessons=rows)
+                  progress_file=str(store.path), lessons=rows, lessons_total=len(catalog.lessons))
 
 
-def _row(lesson_id, lesson, record):
+def _row(lesson_id, lesson, record, number=None):
     steps = [step.id for step in lesson.steps] if lesson is not None else None
     done = [s for s in record.get("done", []) if steps is None or s in steps]
     skipped = [s for s in record.get("skipped", []) if s not in done]
@@ -80,7 +82,7 @@ def _row(lesson_id, lesson, record):
         wrong_tries=sum(v for v in record.get("wrong", {}).values() if isinstance(v, int)),
         seconds=round(float(record.get("seconds", 0.0)), 1), finished=bool(record.get("finished")),
         lesson_skipped=bool(record.get("skipped_lesson")),
-        started=record.get("started"), finished_at=record.get("finished_at"))
+        started=record.get("started"), finished_at=record.get("finished_at"), number=number)
 
 
 # ---- formats ----
@@ -91,7 +93,8 @@ def render(report, fmt="text"):
 
 def as_json(report):
     return json.dumps({"learner": report.learner, "made": report.made, "course": report.course,
-                       "valorrepl": __version__, "lessons": [asdict(row) for row in report.lessons]},
+                       "valorrepl": __version__, "lessons_total": report.lessons_total,
+                       "lessons": [asdict(row) for row in report.lessons]},
                       ensure_ascii=False, indent=1) + "\n"
 
 
@@ -123,7 +126,8 @@ def as_text(report):
     headers = ["#", _("lesson"), _("steps"), _("tasks skipped"), _("hints"), _("wrong tries"), _("time"),
                _("finished")]
     rows = []
-    for number, row in enumerate(report.lessons, 1):
+    for row in report.lessons:
+        number = "—" if row.number is None else row.number    # the lesson's own number, as :lesson N
         total = "?" if row.steps_total is None else row.steps_total
         status = _("yes") if row.finished else (_("skipped") if row.lesson_skipped else _("no"))
         rows.append([number, row.lesson, f"{row.steps_done}/{total}", row.tasks_skipped, row.hints_used,
@@ -131,7 +135,7 @@ def as_text(report):
     finished = sum(row.finished for row in report.lessons)
     seconds = sum(row.seconds for row in report.lessons)
     foot = _("Lessons finished: {done} of {n}; time in lessons: {time}.").format(
-        done=finished, n=len(report.lessons), time=format_duration(seconds))
+        done=finished, n=report.lessons_total or len(report.lessons), time=format_duration(seconds))
     return "\n".join([head, "", format_table(headers, rows), "", foot]) + "\n"
 
 
