@@ -442,3 +442,181 @@ def test_checks_come_through_the_plugin_hook(tmp_path):
     learner("")
     assert "x should be even." in learner("x = 3")
     assert "Right!" in learner("x = 4")
+
+
+# ---- what a new learner ran into ----
+
+def _walk_to(learner, lesson_id, step_id):
+    learner(f":lesson {lesson_id}")
+    while learner.tutor.step.id != step_id:
+        step = learner.tutor.step
+        learner.answer(step)
+        assert learner.tutor.step is not step, f"{lesson_id}/{step.id} did not pass"
+
+
+def test_only_a_whole_number_typed_alone_answers_a_choice():
+    learner = Learner("pt")
+    _walk_to(learner, "classes", "what-is-self")
+    tutor, step = learner.tutor, learner.tutor.step
+    for expression in ("r.battery", "len([1, 2])", "1 + 1"):     # values, not answers (2 is right)
+        out = learner(expression)
+        assert tutor.step is step and "✗" not in out and "Plugin" not in out, expression
+    out = learner(" 5 ")
+    warnings = [r.text for r in learner.replies if r.kind in ("warning", "error")]
+    assert warnings == ["Não há opção 5 aqui: responda com um número de 1 a 3."]      # one line, one period
+    assert "Não há opção 9" in learner(":resposta 9") and not tutor.record["wrong"]
+    assert not learner.session.hooks_off and tutor.step is step
+    assert "✓" in learner(" 2 ") and tutor.step.id == "methods"
+    learner("")
+    assert "✓" in learner(tutor.step.solution.get("pt").strip())      # answers are still checked
+
+
+def test_a_lesson_hook_that_fails_says_so_in_one_line_and_stays_on():
+    from valorrepl.commands.lessons import after_run
+    from valorrepl.session import Emitter
+    learner = Learner("en")
+    _walk_to(learner, "classes", "what-is-self")
+    replies = []
+    after_run(learner.session, "2", None, Emitter(replies.append))     # no outcome: the hook trips
+    assert [r.kind for r in replies] == ["warning"] and "\n" not in replies[0].text
+    assert "could not check that input" in replies[0].text
+    assert "✓" in learner("2")
+
+
+def test_resuming_in_a_new_session_gives_back_the_setup_and_names_what_to_redo():
+    first = Learner("en")
+    _walk_to(first, "training", "loss")
+    assert {"xs", "ys", "model", "preds"} <= set(first.session.namespace)
+    again = Learner("en")                     # valorrepl started again, same data folder
+    out = again(":lesson")
+    assert "picking up at step 4" in out and "Ready again from the lesson: xs, ys" in out
+    assert again.session.namespace["ys"] == [1.0, 0.0, 0.2, 0.5]
+    gone = next(r.text for r in again.replies if r.kind == "warning")
+    assert gone.startswith("model, preds came from earlier tasks") and "from step 2" in gone
+    out = again("loss = sum((p - t) ** 2 for p, t in zip(preds, ys))")
+    assert "✗" not in out and "NameError" in out
+    again(":back")
+    again(":back")
+    again("model = MLP(3, [3, 2, 1])\npreds = [model(x) for x in xs]")   # redone: on it goes
+    again("")
+    assert "✓" in again("loss = sum((p - t) ** 2 for p, t in zip(preds, ys))")
+
+
+def test_resuming_in_the_same_session_keeps_the_learners_names():
+    learner = Learner("en")
+    _walk_to(learner, "training", "loss")
+    learner("xs = [[1.0, 1.0, 1.0]]")
+    learner(":quit-lesson")
+    out = learner(":lesson")
+    assert "Ready again" not in out and "earlier tasks" not in out
+    assert learner.session.namespace["xs"] == [[1.0, 1.0, 1.0]]
+
+
+def test_a_number_that_is_the_exercise_is_not_given_away():
+    learner = Learner("en")
+    _walk_to(learner, "local-gradients", "by-hand")
+    out = learner("dy_dw1 = 60")
+    assert "✗ Not yet: 60 is not ∂y/∂w1 yet — multiply the local derivatives" in out
+    assert "120" not in out
+    set_language("pt")
+    out = learner("dy_dw1 = 2 * 30")
+    assert "60 ainda não é ∂y/∂w1" in out and "120" not in out
+
+
+def test_checks_on_internal_expressions_speak_in_plain_words():
+    learner = Learner("en")
+    _walk_to(learner, "training", "loss")
+    out = learner("loss = sum(p - t for p, t in zip(preds, ys))")
+    assert "✗ Not yet: loss should be the sum of squared errors" in out
+    assert "sse(" not in out and "loss.data -" not in out
+    # every built-in check whose name is an expression (not a name) says its expectation plainly
+    for lesson in tutor(learner.session).catalog().lessons:
+        for step in lesson.steps:
+            for call in step.checks:
+                name = call.args.get("name", "")
+                if call.check in ("value_equals", "value_below") and not name.replace(".", "_").isidentifier():
+                    assert call.expect is not None, f"{lesson.id}/{step.id}: {name}"
+
+
+def test_expect_and_reveal_are_checked_in_lesson_files(tmp_path):
+    from valorrepl.lessons import check_path, load_lesson
+    source = (FIXTURES / "good" / "01_first" / "lesson.toml").read_text(encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    good = source.replace('args = { name = "x", value = 5 }',
+                          'args = { name = "x", value = 5 }\nreveal = false\n'
+                          'expect = { pt = "{actual} ainda não.", en = "{actual} not yet." }')
+    assert good != source
+    (folder / "lesson.toml").write_text(good, encoding="utf-8")
+    call = next(s for s in load_lesson(folder).steps if s.checks).checks[0]
+    assert call.reveal is False and call.expect.en == "{actual} not yet."
+    (folder / "lesson.toml").write_text(good.replace("reveal = false", 'reveal = "no"')
+                                        .replace(', en = "{actual} not yet." ', " "), encoding="utf-8")
+    problems = " ".join(map(str, check_path(folder)))
+    assert "reveal: write true or false." in problems and "expect.en is missing" in problems
+    # reveal = false alone: a message without the expected value
+    answer = checks.Answer({"x": 4})
+    from valorrepl.lessons import CheckCall, _plainly
+    message = checks.value_equals(answer, "x", 5)
+    assert _plainly(CheckCall("value_equals", {"name": "x", "value": 5}, None, False), answer, message) == \
+        "4 is not the value asked for."
+
+
+def test_an_add_that_changes_self_and_returns_it_is_wrong():
+    learner = Learner("en")
+    _walk_to(learner, "graph", "add-mul")
+    out = learner("class MiniValor:\n    def __init__(self, data):\n        self.data = data\n"
+                  "    def __add__(self, other):\n        self.data = self.data + other.data\n        return self\n"
+                  "    def __mul__(self, other):\n        return MiniValor(self.data * other.data)")
+    assert "✗" in out and "changes its operand self for 2 + 3 (it becomes 5)" in out
+    out = learner("class MiniValor:\n    def __init__(self, data):\n        self.data = data\n"
+                  "    def __add__(self, other):\n        return self\n"
+                  "    def __mul__(self, other):\n        return MiniValor(self.data * other.data)")
+    assert "returns one of its operands" in out
+
+
+def test_not_finished_yet_is_said_once_while_an_answer_is_typed():
+    learner = Learner("en")
+    learner(":lesson local-gradients")
+    learner("")
+    outs = [learner(line) for line in ("x1 = 60", "x2 = 30", "w1 = 2")]
+    assert "Not finished yet: y is not defined yet." in outs[0]
+    assert not any("Not finished yet" in out for out in outs[1:])
+
+
+def test_hints_use_the_names_of_their_solution():
+    catalog = tutor(Session(language="pt")).catalog()
+    for lesson in catalog.lessons:
+        for step in lesson.steps:
+            if step.kind != "code":
+                continue
+            for language in ("pt", "en"):
+                hint, solution = step.hint.get(language), step.solution.get(language)
+                if ".parametros()" in solution:
+                    assert ".parameters()" not in hint, f"{lesson.id}/{step.id} ({language})"
+                if "sse(" in hint:
+                    assert "sse(" in solution, f"{lesson.id}/{step.id} ({language})"
+
+
+def test_a_progress_file_from_a_newer_valorrepl_is_left_alone():
+    store = ProgressStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    newer = json.dumps({"format_version": 99, "lessons": {"classes": {"step": "walk"}}, "new": [1]})
+    store.path.write_text(newer, encoding="utf-8")
+    learner = Learner("en")
+    out = learner(":lessons")
+    assert out.count("written by a newer valorrepl") == 1 and "damaged" not in out
+    learner(":lesson 1")
+    learner("")
+    assert "newer valorrepl" not in learner(":lessons")
+    assert store.path.read_text(encoding="utf-8") == newer
+    assert not list(store.path.parent.glob("*.broken-*"))
+
+
+def test_the_welcome_offers_to_resume_a_lesson_in_progress():
+    from valorrepl.repl.app import banner
+    assert "New here?" in banner(Session(language="en"))
+    learner = Learner("en")
+    learner(":lesson 1")
+    text = banner(Session(language="en"))
+    assert "New here?" not in text and ":lesson takes you back" in text

@@ -478,6 +478,15 @@ def _compare_case(cls, method, text, xs, build, compare):
     except Exception as error:
         return _("your {method} fails for {case}: {error}").format(
             method=method, case=text, error=f"{type(error).__name__}: {error}")
+    # an operation makes a new value and leaves its operands alone (self and other)
+    for position, (operand, x) in enumerate(zip(inputs, xs)):
+        if number(operand) is None or not close(number(operand), x, 1e-9):
+            return _("your {method} changes its operand {name} for {case} (it becomes {value}); leave self "
+                     "and other as they are and return a new object.").format(
+                method=method, name=("self", "other")[position], case=text, value=show(operand))
+    if any(actual is operand for operand in inputs):
+        return _("your {method} returns one of its operands for {case}; it should return a new object.").format(
+            method=method, case=text)
     data = number(actual)
     if data is None:
         return _("your {method} gives {value} for {case}, not a number or a Valor.").format(

@@ -30,6 +30,14 @@ the safe evaluator of `valorrepl.checks`. The schema, field by field:
     check = "value_equals"               # code steps: a check from valorrepl.checks …
     args = { name = "x", value = 5 }     # … with its arguments
     checks = [ { check = "…", args = { … } }, … ]   # or several checks, all must pass
+    expect = { pt = "…", en = "…" }      # optional, per check (beside check/args, or in a
+                                         # checks entry): what a wrong answer is told instead of
+                                         # the check's own sentence; {actual} is the value of
+                                         # the check's `name`. Use it when `name` is an
+                                         # expression a learner never typed (loss.data - …)
+    reveal = false                       # optional, per check (default true): the message never
+                                         # says the expected value — for tasks where the number
+                                         # is the exercise ("compute by hand")
     choices = { pt = ["…", "…"], en = ["…", "…"] }  # choice steps: two or more, same count
     answer = 2                           # choice steps: the right choice, counting from 1
     figure = "graph.svg"                 # figure steps: an .svg or .png beside lesson.toml
@@ -95,6 +103,8 @@ class Text:
 class CheckCall:
     check: str                       # a name in the check registry
     args: dict                       # its arguments, as written in the lesson
+    expect: Text = None              # what a wrong answer is told, in plain words ({actual} allowed)
+    reveal: bool = True              # False: the message never shows the expected value
 
 
 @dataclass
@@ -239,12 +249,13 @@ def validate_file(path, checks=None):
 
 
 _LESSON_FIELDS = ("id", "stage", "title", "author", "version", "requires", "auto_valor")
-_STEP_FIELDS = ("id", "kind", "text", "hint", "solution", "explain", "check", "args", "checks", "choices",
-                "answer", "figure", "setup")
+_STEP_FIELDS = ("id", "kind", "text", "hint", "solution", "explain", "check", "args", "expect", "reveal",
+                "checks", "choices", "answer", "figure", "setup")
 _FIELDS_OF_KIND = {
     "text": {"id", "kind", "text", "hint", "explain", "setup"},
     "figure": {"id", "kind", "text", "figure", "hint", "explain", "setup"},
-    "code": {"id", "kind", "text", "hint", "solution", "explain", "check", "args", "checks", "setup"},
+    "code": {"id", "kind", "text", "hint", "solution", "explain", "check", "args", "expect", "reveal", "checks",
+             "setup"},
     "choice": {"id", "kind", "text", "hint", "solution", "explain", "choices", "answer", "setup"},
 }
 
@@ -450,10 +461,15 @@ class _Builder:
             calls = []
             for entry in entries:
                 for key in entry:
-                    if key not in ("check", "args"):
-                        self.problem(table, "checks", _("each check has only check and args, not {key}.").format(key=key))
+                    if key not in ("check", "args", "expect", "reveal"):
+                        self.problem(table, "checks", _("each check has only check, args, expect and reveal, "
+                                                        "not {key}.").format(key=key))
                 calls += self.check_call(table, entry, "checks")
             return calls
+        for key in ("expect", "reveal"):
+            if key in data and "checks" in data:
+                self.problem(table, key, _("with checks = [...], put {key} inside the check it is for.")
+                             .format(key=key))
         if "check" not in data:
             self.problem(table, "check", _("a code step needs a check: check = \"value_equals\" "
                                            "with args = { name = \"x\", value = 5 }."))
@@ -491,7 +507,24 @@ class _Builder:
             if message:
                 self.problem(table, where, f"{arg}: {message}")
                 good = False
-        return [CheckCall(name, dict(args))] if good else []
+        expect = self.text(table, data, "expect") if key == "check" else self.check_expect(table, data)
+        reveal = data.get("reveal", True)
+        if not isinstance(reveal, bool):
+            self.problem(table, "reveal" if key == "check" else key, _("reveal: write true or false."))
+            reveal = True
+        return [CheckCall(name, dict(args), expect, reveal)] if good else []
+
+    def check_expect(self, table, entry):
+        """The `expect` of one entry in checks = [...]: both languages, as text fields are."""
+        value = entry.get("expect")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(isinstance(value.get(language), str) and value[language].strip()
+                                                  for language in LANGUAGES):
+            self.problem(table, "checks", _("expect: write it in both languages: expect = {{ pt = \"…\", "
+                                            "en = \"…\" }}."))
+            return None
+        return Text(value["pt"], value["en"])
 
 
 def _type_problem(value, annotation):
@@ -704,6 +737,7 @@ class ProgressStore:
         self.notices = []        # one-line warnings for the learner, shown once
         self.data = None
         self._warned = False
+        self.read_only = False   # written by a newer valorrepl: kept untouched, never saved over
 
     def _load(self):
         self.data = {"format_version": PROGRESS_VERSION, "learner": learner_name(), "current": None, "lessons": {}}
@@ -718,6 +752,14 @@ class ProgressStore:
             loaded = json.loads(text)
             if not isinstance(loaded, dict) or not isinstance(loaded.get("lessons"), dict):
                 raise ValueError("not a progress file")
+            version = loaded.get("format_version")
+            if isinstance(version, int) and not isinstance(version, bool) and version > PROGRESS_VERSION:
+                # not damaged, only newer than this valorrepl: leave it for the valorrepl that wrote it
+                self.read_only = True
+                self.notices.append(_("Your lesson progress ({path}) was written by a newer valorrepl; it is "
+                                      "left as it is, and this session's progress will not be saved.")
+                                    .format(path=self.path))
+                return
             if loaded.get("format_version") != PROGRESS_VERSION:
                 raise ValueError(f"format_version {loaded.get('format_version')!r}")
             for record in loaded["lessons"].values():
@@ -767,7 +809,7 @@ class ProgressStore:
 
     def save(self):
         """Write the file; on failure, one warning (returned once) and the lessons go on."""
-        if self.data is None:
+        if self.data is None or self.read_only:
             return None
         self.data["saved"] = time.strftime("%Y-%m-%dT%H:%M:%S")
         try:
@@ -800,6 +842,29 @@ class _quiet:
         return exc[0] is not None and issubclass(exc[0], OSError)
 
 
+def built_names(step):
+    """The names a code step's checks read at the top level (`model` in "len(model.parameters())",
+    a class a check names): what the learner built in that step, as far as a later step knows."""
+    import ast
+    names = []
+    for call in step.checks:
+        for key, value in call.args.items():
+            if not isinstance(value, str):
+                continue
+            if key in ("name", "class_name") and value.isidentifier():
+                found = [value]
+            elif key == "name":
+                try:
+                    tree = checks_module.parse_expression(value)
+                except (SyntaxError, checks_module.UnsafeExpression):
+                    continue
+                found = [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
+            else:
+                continue
+            names += [n for n in found if n not in names and n not in checks_module.SAFE_BUILTINS]
+    return names
+
+
 # ---- the step runner ----
 
 class Tutor:
@@ -819,6 +884,7 @@ class Tutor:
         self._snapshot = None
         self._captured = None
         self._last_tick = None
+        self._told_unfinished = set()        # (step id, message): "not finished yet" said once
         self.course = None                   # a valorrepl.course.Course: its lessons, order and rules
 
     # -- lessons and checks --
@@ -1015,9 +1081,34 @@ class Tutor:
             self.index = self._resume_index(lesson, record)
             if self.index:
                 emit.text(_("Welcome back: picking up at step {k}.").format(k=self.index + 1))
+                self._restore_earlier(emit)
         self.store.current = lesson.id
         self._last_tick = time.monotonic()
         self.show(emit)
+
+    def _restore_earlier(self, emit):
+        """On resuming: give back the names the earlier steps' setup gave (those not here any
+        more), and say plainly which names earlier tasks built that are gone, and where to redo them."""
+        namespace, ready = self.session.namespace, []
+        earlier = self.lesson.steps[:self.index]
+        for step in earlier:
+            for name, value in step.setup.items():
+                if name not in namespace or name in ready:
+                    namespace[name] = json.loads(json.dumps(value))
+                    if name not in ready:
+                        ready.append(name)
+        if ready:
+            emit.styled([("muted", _("Ready again from the lesson: {names}").format(names=", ".join(ready)))])
+        gone, first = [], None
+        for position, step in enumerate(earlier):
+            for name in built_names(step):
+                if name not in namespace and name not in gone and name not in self.step.setup:
+                    gone.append(name)
+                    first = position if first is None else first
+        if gone:
+            emit.warning(_("{names} came from earlier tasks and are gone since valorrepl started again: "
+                           "redo them from step {k} (:back, or type each step's worked answer).").format(
+                names=", ".join(gone), k=first + 1))
 
     def leave(self):
         """Close the current lesson (its progress stays) and give back the learner's settings."""
@@ -1052,6 +1143,7 @@ class Tutor:
         """Show the current step, bind its setup names and save where the learner is."""
         lesson, step, language = self.lesson, self.step, get_language()
         self.record["step"] = step.id
+        self._told_unfinished = {told for told in self._told_unfinished if told[0] == step.id}
         catalog = self.catalog()
         position = catalog.position(lesson) if lesson in catalog.lessons else 1
         header = _("Lesson {k} · {title} — step {i} of {n}").format(
@@ -1281,9 +1373,8 @@ class Tutor:
             return
         step = self.step
         if step.kind == "choice":
-            value = outcome.value
-            if outcome.ok and isinstance(value, int) and not isinstance(value, bool) and _has_python(source):
-                self.answer(value, emit)
+            if outcome.ok and is_choice_number(source):
+                self.answer(int(source), emit)
             return
         if step.kind != "code" or self._snapshot is None or not outcome.ok:
             return
@@ -1298,7 +1389,10 @@ class Tutor:
         if verdict is None and not incomplete:
             self._right(step, emit)
         elif incomplete:
-            emit.styled([("muted", _("Not finished yet: {what}").format(what=verdict))])
+            # said once per step and state: a multi-line answer is typed one input at a time
+            if (step.id, verdict) not in self._told_unfinished:
+                self._told_unfinished.add((step.id, verdict))
+                emit.styled([("muted", _("Not finished yet: {what}").format(what=verdict))])
         else:
             for name in rebound:       # a wrong try takes back the names it rebound
                 if name in before:
@@ -1323,7 +1417,7 @@ class Tutor:
             except Exception as error:  # the learner's code failed while being checked
                 return f"{type(error).__name__}: {error}", False
             if message:
-                return message, False
+                return _plainly(call, answer, message), False
         return None, False
 
     def answer(self, number, emit):
@@ -1334,7 +1428,10 @@ class Tutor:
         if step.kind != "choice":
             raise CommandError(_("This step has no choices to answer."))
         if not 1 <= number <= len(step.choices["en"]):
-            raise CommandError(_("Choose a number from 1 to {n}.").format(n=len(step.choices["en"])))
+            # a slip, not a miss: said in one line, and the step waits as before
+            emit.warning(_("There is no choice {k} here: answer with a number from 1 to {n}.").format(
+                k=number, n=len(step.choices["en"])))
+            return
         if number == step.answer:
             self._right(step, emit)
         else:
@@ -1379,6 +1476,34 @@ class Tutor:
         if rules.hint_on_request or step.id in record["hints"]:
             return _(":hint gives a hint.")
         return _("Keep trying: help comes after a few tries.")
+
+
+def _plainly(call, answer, message):
+    """A check's message as the lesson wants it told: its own sentence, or the lesson's `expect`
+    text, or (reveal = false) one that does not give the expected value away."""
+    if call.expect is None and call.reveal:
+        return message
+    actual = None
+    name = call.args.get("name")
+    if isinstance(name, str):
+        try:
+            actual = checks_module.show(answer.evaluate(name))
+        except Exception:  # noqa: BLE001 - the value is only decoration for the message
+            actual = None
+    if call.expect is not None:
+        return call.expect.get().strip().replace("{actual}", actual if actual is not None else "?")
+    if actual is not None:
+        return _("{actual} is not the value asked for.").format(actual=actual)
+    return _("that is not the value asked for.")
+
+
+_WHOLE_NUMBER = re.compile(r"\s*\d+\s*")
+
+
+def is_choice_number(source):
+    """Only a whole number typed alone answers a choice (`2`, ` 2 `): never the value of an
+    expression such as `r.battery` or `len(xs)`."""
+    return _WHOLE_NUMBER.fullmatch(source or "") is not None
 
 
 def _has_python(source):

@@ -417,6 +417,8 @@ class Session:
                               .format(plugin=impl.plugin_name, hook=name, error=describe(error)))
 
     def _run_python(self, text, emit):
+        if "\n" not in text.strip():
+            text = text.strip()   # one line typed with a space before it (" 2 ") is no indent error
         try:
             tree = ast.parse(text, "<input>", "exec")
             if self.auto_valor:

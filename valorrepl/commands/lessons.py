@@ -19,6 +19,19 @@ def tutor(session):
     return found
 
 
+def lesson_in_progress():
+    """The id of the lesson the learner stopped in, not finished, or None — for the welcome line.
+    A learner with no progress folder yet pays no import of the lessons for it."""
+    from ..paths import data_dir
+    if not (data_dir() / "progress").is_dir():
+        return None
+    from ..lessons import ProgressStore
+    store = ProgressStore()
+    current = store.current
+    record = store.get(current) if current else None
+    return current if record and not record.get("finished") else None
+
+
 def complete_lessons(session, word):
     return sorted(lesson.id for lesson in tutor(session).catalog().lessons if lesson.id.startswith(word))
 
@@ -169,11 +182,23 @@ def register_commands(registry):
 def before_run(session, source, emit):
     found = session.state.get("lessons")   # none yet: no lesson is on, nothing to check
     if found is not None:
-        found.before_run(source, emit)
+        _guarded(found.before_run, source, emit)
 
 
 @hookimpl
 def after_run(session, source, outcome, emit):
     found = session.state.get("lessons")
     if found is not None:
-        found.after_run(source, outcome, emit)
+        _guarded(found.after_run, source, outcome, emit)
+
+
+def _guarded(hook, *args):
+    """Run a lesson hook; whatever a learner's input makes go wrong in it is told in one line and
+    the lesson goes on checking (a hook that raised would be turned off for the session)."""
+    emit = args[-1]
+    try:
+        hook(*args)
+    except Exception as error:  # noqa: BLE001 - the learner's input must never stop the lessons
+        from ..i18n import _
+        text = str(error).strip().rstrip(".") or type(error).__name__
+        emit.warning(_("The lesson could not check that input ({error}); it goes on.").format(error=text))

@@ -29,12 +29,22 @@ CONTINUATION = "... "
 def banner(session):
     """The welcome, in the learner's language, saying what to type first."""
     first = _("Numbers here are Valors: they remember how they were computed.")
-    if "lessons" in session.commands:
+    if "lessons" in session.commands and _lesson_in_progress():
+        start = _("Welcome back: :lesson takes you back to your lesson, :lessons lists them all.")
+    elif "lessons" in session.commands:
         start = _("New here? Type :lessons to start the course, or :help for every command.")
     else:
         start = _("New here? Type :help for every command, or try: a = 2, c = a * -3, then :grad c")
     leave = _("Tab completes, Ctrl-R searches what you typed, :quit or Ctrl-D leaves.")
     return f"valorrepl — {first}\n{start}\n{leave}"
+
+
+def _lesson_in_progress():
+    from ..commands.lessons import lesson_in_progress
+    try:
+        return lesson_in_progress()
+    except Exception:  # noqa: BLE001 - the welcome never fails over the progress file
+        return None
 
 
 def key_hint():
