@@ -5,8 +5,9 @@ import signal
 import sys
 
 from . import __version__
-from .i18n import _
+from .i18n import _, detect_language, set_language
 from .lines import inputs
+from .registry import argparse_speaks_our_language
 
 
 def build_parser():
@@ -67,32 +68,92 @@ def report_plugin_failures(session, write):
         write(_("Plugin not loaded: {failure}").format(failure=failure))
 
 
-def run_lines(session, lines, out=sys.stdout, err=sys.stderr):
+def run_lines(session, lines, out=sys.stdout, err=sys.stderr, file_name=None):
     """Pipe mode: answer each input before reading the next, with no prompt or colour.
-    Returns 0, or 1 when the last input failed."""
+    Returns 0, or 1 when the last input failed. With `file_name` (`valorrepl run FILE`), errors
+    begin with FILE:LINE: and the status is 1 when any input failed."""
     from .repl.printer import plain_text
 
-    status = 0
+    status, failed = 0, False
     session.color = False
-    for source in inputs(lines, waiting=lambda: session.pending is not None):
+    counted = _Counted(lines)
+    for source in inputs(counted, waiting=lambda: session.pending is not None):
+        first_line = counted.first_line_of(source)
+
         def emit(reply):
             stream = err if reply.kind in ("error", "warning") else out
-            stream.write(plain_text(reply) + "\n")
+            text = plain_text(reply)
+            if file_name and reply.kind == "error":
+                text = f"{file_name}:{first_line + where_in(session)}: {text}"
+            stream.write(text + "\n")
             stream.flush()
         outcome = session.run(source, emit)
         status = 0 if outcome.ok else 1
+        failed = failed or not outcome.ok
         if session.quit_requested:
             break
-    return status
+    return 1 if file_name and failed else status
+
+
+class _Counted:
+    """The lines of a file, counted as they are read, so that an input can say where it began."""
+
+    def __init__(self, lines):
+        self.lines, self.count, self.last = lines, 0, None
+
+    def __iter__(self):
+        for line in self.lines:
+            self.count, self.last = self.count + 1, line.rstrip("\r\n")
+            yield line
+
+    def first_line_of(self, source):
+        # an input ends at the line read last, or one before it when that line began the next input
+        size = source.count("\n") + 1
+        last = self.count if source.splitlines()[-1:] == [self.last] else self.count - 1
+        return max(1, last - size + 1)
+
+
+def where_in(session):
+    """How many lines into its input the last error happened (0 for the first line)."""
+    error = session.last_error[0] if session.last_error else None
+    if isinstance(error, SyntaxError) and error.lineno:
+        return error.lineno - 1
+    import traceback
+    frames = [frame for frame in traceback.extract_tb(getattr(error, "__traceback__", None))
+              if frame.filename == "<input>"]
+    return frames[-1].lineno - 1 if frames and frames[-1].lineno else 0
 
 
 def main(argv=None):
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `valorrepl … | head`: the reader has gone; leave quietly, with nothing more to flush
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _requested_language(argv):
+    """--lang from the command line before it is parsed: the help and errors speak it too."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--lang="):
+            return word.partition("=")[2]
+    return None
+
+
+def _main(argv=None):
     for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale: "?" for what it cannot show, never a crash
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="replace")
     if hasattr(sys.stdin, "reconfigure") and (sys.stdin.encoding or "").lower().replace("-", "") != "utf8":
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")   # piped lines are read as files are: UTF-8
-    options = build_parser().parse_args(argv)
+    set_language(detect_language(_requested_language(argv)))
+    with argparse_speaks_our_language():
+        options = build_parser().parse_args(argv)
     for module in subcommand_modules():
         if getattr(options, "action", None) in getattr(module, "ACTIONS", ()):
             return module.run(options)
@@ -103,11 +164,11 @@ def main(argv=None):
     if options.action == "run":
         try:
             with open(options.file, encoding="utf-8") as handle:
-                run_lines(session, handle)
+                return run_lines(session, handle, file_name=options.file)
         except OSError as error:
-            print(f"valorrepl: {error.strerror}: {options.file}", file=sys.stderr)
+            from .session import os_error_text
+            print(f"valorrepl: {os_error_text(error)}: {options.file}", file=sys.stderr)
             return 2
-        return 0
     if not sys.stdin.isatty():
         run_lines(session, sys.stdin)
         return 0

@@ -15,6 +15,8 @@ import gc
 import math
 import numbers
 
+from .i18n import _   # errors in the learner's language
+
 __all__ = ["Valor", "exp", "log", "tanh", "relu", "sigmoid", "sig"]
 
 _NO_PARENTS = ()
@@ -66,7 +68,7 @@ class Valor:
     def __truediv__(self, other):
         other = other if isinstance(other, Valor) else Valor(other)
         if other.data == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self!r} / {other!r}")
+            raise ZeroDivisionError(_("division by zero: {a} / {b}").format(a=repr(self), b=repr(other)))
         # d(a/b)/da = 1/b ; d(a/b)/db = -a/b²
         inverse = 1.0 / other.data
         return Valor._result(self.data * inverse, (self, other), "/",
@@ -104,12 +106,13 @@ class Valor:
         try:
             data = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp overflows for {self!r} (the result is above 1.8e308)") from None
+            raise OverflowError(_("exp overflows for {value} (the result is above 1.8e308)").format(
+                value=repr(self))) from None
         return Valor._result(data, (self,), "exp", (data,))  # d(eˣ)/dx = eˣ
 
     def log(self):
         if self.data <= 0:
-            raise ValueError(f"log needs a positive number, not {self!r}")
+            raise ValueError(_("log needs a positive number, not {value}").format(value=repr(self)))
         return Valor._result(math.log(self.data), (self,), "log", (1.0 / self.data,))
 
     def tanh(self):
@@ -244,7 +247,8 @@ def _real(data):
     if isinstance(data, Valor):
         return data.data
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        raise TypeError(f"Valor needs a real number, not {type(data).__name__}: {data!r}")
+        raise TypeError(_("Valor needs a real number, not {type}: {value}").format(
+            type=type(data).__name__, value=repr(data)))
     return float(data)
 
 
@@ -261,17 +265,17 @@ def _power(base, exponent, what, infinite_at_zero=False):
     if base == 0.0 and exponent < 0:
         if infinite_at_zero:
             return math.inf
-        raise ZeroDivisionError(f"zero to a negative power: {what}")
+        raise ZeroDivisionError(_("zero to a negative power: {what}").format(what=what))
     if base < 0 and exponent != int(exponent):
         if infinite_at_zero:
             return math.nan
-        raise ValueError(f"a negative number to a fractional power is not real: {what}")
+        raise ValueError(_("a negative number to a fractional power is not real: {what}").format(what=what))
     try:
         return float(base ** exponent)
     except OverflowError:
         if infinite_at_zero:
             return math.inf
-        raise OverflowError(f"power overflows: {what}") from None
+        raise OverflowError(_("power overflows: {what}").format(what=what)) from None
 
 
 def _guess_local_grads(node):

@@ -4,7 +4,7 @@
 import sys
 from pathlib import Path
 
-from .i18n import _
+from .i18n import _, get_language
 
 ACTIONS = ("lessons",)
 
@@ -39,7 +39,8 @@ def check(path, out=None, plugins=True, lesson_dirs=()):
 
     out = out or sys.stdout
     # the checks and lessons of installed plugins count too
-    session = Session(load_plugins=plugins, lesson_dirs=lesson_dirs)
+    # the session keeps the language already chosen (--lang), not the locale's
+    session = Session(language=get_language(), load_plugins=plugins, lesson_dirs=lesson_dirs)
     checks = tutor(session).checks()
     if is_course_file(path):
         return check_course_file(path, session, out)

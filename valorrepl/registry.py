@@ -6,6 +6,7 @@ reads its summary (the docstring's first line) and its example (the docstring's 
 """
 
 import argparse
+import contextlib
 import inspect
 import shlex
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from .errors import CommandConflict, CommandError
 from .i18n import _
 
-__all__ = ["Option", "option", "Command", "command", "CommandRegistry"]
+__all__ = ["Option", "option", "Command", "command", "CommandRegistry", "argparse_speaks_our_language"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,19 @@ def option(*flags, **settings):
     return Option(flags, settings)
 
 
+@contextlib.contextmanager
+def argparse_speaks_our_language():
+    """argparse builds its messages ("the following arguments are required", "usage: "…) with
+    gettext when they are needed: while this is on, they come from valorrepl's catalogs."""
+    saved = argparse._, argparse.ngettext
+    argparse._ = _
+    argparse.ngettext = lambda singular, plural, n: _(singular if n == 1 else plural)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
 class _Parser(argparse.ArgumentParser):
     # argparse prints and exits on errors; a command must raise instead, so the REPL goes on
     def error(self, message):
@@ -38,6 +52,27 @@ class _Parser(argparse.ArgumentParser):
 
     def exit(self, status=0, message=None):
         raise CommandError(message or "", self.format_usage().strip())
+
+    def parse_args(self, args=None, namespace=None):
+        with argparse_speaks_our_language():
+            options, extras = self.parse_known_args(args, namespace)
+            if extras:
+                self.error(_("unrecognized arguments: {words}").format(words=" ".join(extras))
+                           + self._did_you_mean(extras))
+        return options
+
+    def format_usage(self):
+        with argparse_speaks_our_language():
+            return super().format_usage()
+
+    def _did_you_mean(self, extras):
+        import difflib   # only for a mistyped option
+        flags = [flag for action in self._actions for flag in action.option_strings]
+        for word in extras:
+            close = difflib.get_close_matches(word.partition("=")[0], flags, n=1, cutoff=0.6)
+            if word.startswith("-") and close:
+                return " " + _("Did you mean {names}?").format(names=close[0])
+        return ""
 
 
 @dataclass

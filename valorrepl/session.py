@@ -616,12 +616,64 @@ class _Checked(Mapping):
 
 
 def describe(error):
-    """`TypeName: message`, one line, as Python prints the last line of a traceback."""
+    """`TypeName: message`, one line, as Python prints the last line of a traceback; Python's own
+    messages that beginners meet most are in the learner's language (the type name stays)."""
     if isinstance(error, SyntaxError):
         where = f" ({_('line')} {error.lineno})" if error.lineno else ""
-        return f"SyntaxError: {error.msg}{where}"
+        return f"SyntaxError: {python_message(error.msg or '')}{where}"
+    if isinstance(error, OSError) and error.errno in OS_ERRORS:
+        text = os_error_text(error) + (f": {error.filename!r}" if error.filename else "")
+        return f"{type(error).__name__}: {text}"
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = python_message(text) + _valor_hint(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+# Python's English for the errors a beginner meets most: pattern → message to translate
+PYTHON_MESSAGES = (
+    (r"name '(?P<name>\w+)' is not defined", N_("name '{name}' is not defined")),
+    (r"'(?P<type>\w+)' object has no attribute '(?P<name>\w+)'",
+     N_("'{type}' object has no attribute '{name}'")),
+    (r"unsupported operand type\(s\) for (?P<op>\S+): '(?P<left>\w+)' and '(?P<right>\w+)'",
+     N_("unsupported operand type(s) for {op}: '{left}' and '{right}'")),
+    (r"'(?P<type>\w+)' object is not callable", N_("'{type}' object is not callable")),
+    (r"(float )?division by zero", N_("division by zero")),
+    (r"invalid syntax", N_("invalid syntax")),
+    (r"invalid syntax\. Perhaps you forgot a comma\?", N_("invalid syntax. Perhaps you forgot a comma?")),
+    (r"'(?P<bracket>.)' was never closed", N_("'{bracket}' was never closed")),
+    (r"unexpected indent", N_("unexpected indent")),
+    (r"expected an indented block.*", N_("expected an indented block")),
+    (r"unterminated string literal.*", N_("unterminated string literal")),
+    (r"expected ':'", N_("expected ':'")),
+)
+
+# errno → words, for the file errors a learner meets (the English is Linux's own)
+OS_ERRORS = {2: N_("No such file or directory"), 13: N_("Permission denied"), 30: N_("Read-only file system"),
+             20: N_("Not a directory"), 21: N_("Is a directory")}
+
+
+def python_message(text):
+    import re
+    for pattern, message in PYTHON_MESSAGES:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return _(message).format(**match.groupdict())
+    return text
+
+
+def os_error_text(error):
+    """What went wrong with a file, in the learner's language for the usual errno values."""
+    return _(OS_ERRORS[error.errno]) if error.errno in OS_ERRORS else (error.strerror or str(error))
+
+
+def _valor_hint(error):
+    # `0.5.tanh()`: the learner wanted a Valor's method on a plain number
+    if (isinstance(error, AttributeError) and isinstance(getattr(error, "obj", None), (int, float))
+            and not isinstance(error.obj, bool) and getattr(error, "name", None) in dir(Valor)
+            and not error.name.startswith("_")):
+        return " " + _("({name} belongs to Valor; wrap the number: Valor({number}))").format(
+            name=error.name, number=error.obj)
+    return ""
 
 
 def split_input(text):
