@@ -10,6 +10,7 @@ import contextlib
 import io
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 from collections.abc import Mapping
@@ -107,8 +108,9 @@ class Emitter:
     def value(self, value):
         self.sink(Reply("value", _safe_repr(value), value))
 
-    def table(self, headers, rows, title=""):
-        self.sink(Reply("table", format_table(headers, rows, title), Table(headers, rows, title)))
+    def table(self, headers, rows, title="", width=None):
+        """Rows under headers; with `width` (session.width), the text fits in that many columns."""
+        self.sink(Reply("table", format_table(headers, rows, title, width), Table(headers, rows, title)))
 
     def image(self, image, text=""):
         self.sink(Reply("image", text or image.description or image.path, image))
@@ -117,24 +119,70 @@ class Emitter:
         self.sink(Reply("progress", message, Progress(done, total, message)))
 
 
-def format_table(headers, rows, title=""):
-    """Columns padded to fit; numbers right-aligned."""
+def format_table(headers, rows, title="", width=None):
+    """Columns padded to fit; numbers right-aligned. With `width`, a table wider than that
+    wraps its last text column at word boundaries, each further line indented to that column,
+    and shortens other text columns with … if it must; numbers are never cut."""
     cells = [[str(h) for h in headers]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     numeric = [all(isinstance(row[i], (int, float)) for row in rows) for i in range(len(headers))]
+    if width is not None:
+        widths = _fit_widths(widths, numeric, width)
 
-    def line(row):
-        return "  ".join(c.rjust(w) if num else c.ljust(w)
-                         for c, w, num in zip(row, widths, numeric)).rstrip()
+    def lines(row):
+        parts = [_wrap(c, w) if not num and i == len(row) - 1 else [_shorten(c, w)]
+                 for i, (c, w, num) in enumerate(zip(row, widths, numeric))]
+        out = []
+        for k in range(max(len(p) for p in parts)):
+            pieces = [(p[k] if k < len(p) else "") for p in parts]
+            out.append("  ".join(c.rjust(w) if num else c.ljust(w)
+                                 for c, w, num in zip(pieces, widths, numeric)).rstrip())
+        return out
 
-    out = [title] if title else []
-    out += [line(cells[0]), "  ".join("-" * w for w in widths)]
-    out += [line(row) for row in cells[1:]]
+    out = textwrap.wrap(title, width) if title and width else [title] if title else []
+    out += lines(cells[0]) + ["  ".join("-" * w for w in widths)]
+    for row in cells[1:]:
+        out += lines(row)
     return "\n".join(out)
 
 
+MIN_TEXT_COLUMN = 20     # a text column is never squeezed narrower than this
+
+
+def _fit_widths(widths, numeric, width):
+    """Column widths that add up to at most `width` (with two spaces between columns): the last
+    text column gives way first, then the widest other text column; number columns never."""
+    widths = list(widths)
+    text_columns = [i for i, num in enumerate(numeric) if not num]
+    order = text_columns[-1:] + sorted(text_columns[:-1], key=lambda i: -widths[i])
+    for i in order:
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        if excess <= 0:
+            break
+        widths[i] = max(min(widths[i], MIN_TEXT_COLUMN), widths[i] - excess)
+    return widths
+
+
+def _wrap(text, width):
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""] if len(text) > width else [text]
+
+
+def _shorten(text, width):
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+def format_number(x):
+    """A float for a table: 4 decimals where they are readable, else 4 significant digits in
+    scientific notation (1.0000e+309 would take 300 digits; 1e-07 would show as 0.0000)."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)                       # nan, inf, -inf
+    if x == 0 or 1e-4 <= abs(x) < 1e9:
+        return f"{x:.4f}"
+    return f"{x:.4g}"
+
+
 def _cell(value):
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    return format_number(value) if isinstance(value, float) else str(value)
 
 
 def _safe_repr(value):

@@ -32,8 +32,10 @@ def help_command(session, args, emit):
         return
     rows = [[":" + cmd.name, ", ".join(":" + a for a in cmd.aliases), _(cmd.summary)]
             for cmd in session.commands]
-    emit.table([_("command"), _("also"), _("what it does")], rows)
-    emit.text(_("Type :help NAME for one command in full. Anything else is Python: a = 2, c = a * b."))
+    emit.table([_("command"), _("also"), _("what it does")], rows, width=session.width)
+    import textwrap
+    emit.text(textwrap.fill(_("Type :help NAME for one command in full. Anything else is Python: a = 2, c = a * b."),
+                            session.width, break_on_hyphens=False))
 
 
 @hookimpl

@@ -31,10 +31,12 @@ def plugins_command(session, args, emit):
         return
     rows = [[info.name, source_text(info.source, short=True), info.version, added_text(info)]
             for info in session.plugins.values()]
-    emit.table([_("plugin"), _("from"), _("version"), _("added")], rows)
+    emit.table([_("plugin"), _("from"), _("version"), _("added")], rows, width=session.width)
     if session.plugin_failures:
         emit.warning("\n".join([_("Failed:")] + ["  " + str(failure) for failure in session.plugin_failures]))
-    emit.text(_("Type :plugins NAME for one plugin in full; :plugin load FILE.py loads a plugin file."))
+    import textwrap
+    emit.text(textwrap.fill(_("Type :plugins NAME for one plugin in full; :plugin load FILE.py loads a plugin file."),
+                            session.width, break_on_hyphens=False))
 
 
 def _one_plugin(session, name, emit):

@@ -22,7 +22,7 @@ from ipykernel.kernelbase import Kernel
 
 from .. import __version__
 from ..i18n import _
-from ..session import Image, Markdown, Progress, Session, Styled, Table
+from ..session import Image, Markdown, Progress, Session, Styled, Table, format_number
 from . import introspect
 
 NOTEBOOK_WIDTH = 100   # columns of a notebook's output area, for the text drawings
@@ -224,7 +224,7 @@ def table_html(table):
 
 
 def _cell(value):
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    return format_number(value) if isinstance(value, float) else str(value)
 
 
 def styled_html(styled):
