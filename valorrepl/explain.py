@@ -8,6 +8,7 @@ gradients backprop gives with central finite differences. Nothing here prints; t
 """
 
 import math
+from itertools import islice
 from dataclasses import dataclass, field
 
 from .engine import Valor
@@ -153,11 +154,11 @@ class CannotRecompute(Exception):
 def recompute(op, values):
     """The result of operation `op` on plain numbers, through Valor's own operations (the same
     forward pass, stable sigmoid included); KeyError for an operation Valor does not have."""
-    v = [Valor(x) for x in values]
-    if op == "+":
+    if op == "+":                 # the two commonest, without making Valors
         return sum(values)
     if op == "*":
         return math.prod(values)
+    v = [Valor(x) for x in values]
     if op == "-" and len(v) == 2:
         return (v[0] - v[1]).data
     if op == "/" and len(v) == 2:
@@ -204,6 +205,9 @@ class GradientCheck:
     tolerance: float
     step: float
     unchecked: list = field(default_factory=list)   # nodes behind an unknown operation
+    not_finite: list = field(default_factory=list)  # nodes whose numbers are inf or nan: no check
+    candidates: int = 0              # nodes that could have been checked (some were left out)
+    stopped: bool = False            # should_stop() ended the check early
 
     @property
     def failures(self):
@@ -235,10 +239,22 @@ def _passes(error, tolerance):
     return not math.isnan(error) and error <= tolerance
 
 
-def check_gradients(root, tolerance=1e-5, step=1e-6, inner=False):
+def _finite(*numbers):
+    return all(math.isfinite(x) for x in numbers)
+
+
+def check_gradients(root, tolerance=1e-5, step=1e-6, inner=False, limit=None, work=None, per_op=None,
+                    on_node=None, should_stop=None):
     """Compare every leaf's gradient (and every inner node's, with inner=True) with a central
     difference (f(x+h) − f(x−h)) / 2h, h = step·max(1, |x|). The error is relative for
     gradients above 1 and absolute below: |g − n| / max(1, |g|, |n|).
+
+    Each node costs a re-run of the graph above it, so for big graphs `limit` checks at most
+    that many nodes (`choose`) — fewer, down to 5, when checking them would re-run more than
+    about `work` nodes in all — and `per_op` at most that many local derivatives of each
+    operation. on_node(done, total) is told after each node; should_stop() is asked before each
+    one and ends the check early. Where a number is inf or nan there is nothing to compare:
+    such nodes go to `not_finite`, not to the failures.
 
     The graph's data are never changed (the forward pass is re-run on plain numbers); the
     gradients are computed by `root.backward()` and then put back as they were."""
@@ -248,8 +264,19 @@ def check_gradients(root, tolerance=1e-5, step=1e-6, inner=False):
     targets = [n for n in graph.nodes if not n.parents]
     if inner:
         targets += [n for n in graph.nodes if n.parents and n is not root]
-    checks, unknown, unchecked = [], [], []
-    for node in targets:
+    candidates = len(targets)
+    if work is not None:                # a node costs about two half-graph re-runs
+        limit = max(5, min(limit or candidates, work // len(graph.nodes)))
+    if limit is not None:
+        targets = choose(targets, limit)
+    checks, unknown, unchecked, not_finite = [], [], [], []
+    stopped = False
+    for done, node in enumerate(targets):
+        if should_stop is not None and should_stop():
+            stopped = True
+            break
+        if on_node is not None:
+            on_node(done, len(targets))
         h = step * max(1.0, abs(node.data))
         try:
             plus = _evaluate(graph.nodes, index, root, node, node.data + h)
@@ -262,10 +289,22 @@ def check_gradients(root, tolerance=1e-5, step=1e-6, inner=False):
             continue
         except (ArithmeticError, ValueError):
             numeric = math.nan          # the function is not defined a step away
+        else:
+            if not _finite(root.data, node.data, backprop[node], plus, minus):
+                not_finite.append(node)     # inf − inf is nan: no number to compare with
+                continue
         error = _error(backprop[node], numeric)
         checks.append(NodeCheck(node, backprop[node], numeric, error, _passes(error, tolerance)))
-    locals_ = []
+    locals_, per_op_seen = [], {}
     for node in graph.nodes:
+        if stopped or not node.parents:
+            continue
+        if per_op is not None:          # a wrong derivative is wrong for every node of its op
+            per_op_seen[node.op] = per_op_seen.get(node.op, 0) + 1
+            if per_op_seen[node.op] > per_op:
+                continue
+        if not _finite(node.data, *(p.data for p in node.parents)):
+            continue
         for position, parent in enumerate(node.parents):
             numeric = _local_numeric(node, position, step)
             if numeric is None:
@@ -273,9 +312,27 @@ def check_gradients(root, tolerance=1e-5, step=1e-6, inner=False):
                     unknown.append(node)
                 continue
             local = node.local_grads[position] if position < len(node.local_grads) else math.nan
+            if not _finite(local, numeric):
+                continue
             error = _error(local, numeric)
             locals_.append(LocalCheck(node, position, local, numeric, error, _passes(error, tolerance)))
-    return GradientCheck(root, graph, checks, locals_, unknown, tolerance, step, unchecked)
+    return GradientCheck(root, graph, checks, locals_, unknown, tolerance, step, unchecked,
+                         not_finite, candidates, stopped)
+
+
+def choose(nodes, limit):
+    """At most `limit` of `nodes`: every labelled one first (a network's weights, the learner's
+    named values), then the others evenly spread, in graph order."""
+    if len(nodes) <= limit:
+        return list(nodes)
+    labelled = [n for n in nodes if n.label][:limit]
+    others = [n for n in nodes if not n.label]
+    room = limit - len(labelled)
+    picked = set(labelled)
+    if room > 0 and others:
+        stride = len(others) / room
+        picked.update(others[int(i * stride)] for i in range(room))
+    return [n for n in nodes if n in picked]
 
 
 def _backprop_gradients(root, nodes):
@@ -292,8 +349,11 @@ def _backprop_gradients(root, nodes):
 def _evaluate(nodes, index, root, target, value):
     """root's data with target's data replaced by value: only the nodes downstream re-run."""
     values = {target: value}
-    for node in nodes[index[target] + 1:]:
-        if not any(p in values for p in node.parents):
+    for node in islice(nodes, index[target] + 1, None):
+        for parent in node.parents:     # a plain loop: this runs for every node above target
+            if parent in values:
+                break
+        else:
             continue
         try:
             values[node] = recompute(node.op, [values.get(p, p.data) for p in node.parents])

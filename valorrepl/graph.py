@@ -67,10 +67,16 @@ def node_name(node, counts, used=None):
         used[label] = used.get(label, 0) + 1
         return label if used[label] == 1 else f"{label}#{used[label]}"
     if not node.parents:
-        return f"{node.data:g}"
+        return constant_name(node.data)
     op = node.op or "?"
     counts[op] = counts.get(op, 0) + 1
     return f"({op}){counts[op]}"
+
+
+def constant_name(x):
+    """An unlabelled constant by its value, with digits enough to tell 1.0000001 from 1
+    (`:g` shows both as 1) yet 0.1 + 0.2 still as 0.3."""
+    return f"{x:.10g}"
 
 
 def printable(text):

@@ -33,6 +33,7 @@ def complete_valors(session, word):
            help="one node at a time (Enter for the next), marked in the drawing"),
     option("--limit", type=int, default=40, metavar="N",
            help="--explain shows at most N nodes and N leaves (0: all of them)"),
+    option("--all", action="store_true", help="list every node, however big the graph"),
 ))
 def grad(session, args, emit):
     """Backpropagate from a Valor and show every node's data and gradient.
@@ -46,28 +47,73 @@ def grad(session, args, emit):
     """
     root = session.lookup_valor(args.target)
     if args.step:
-        _start_stepping(session, root, emit, args.limit)
+        _start_stepping(session, root, emit, args.limit, args.target)
         return
     root.zero_grad()  # from scratch: the same numbers however often it is run
     root.backward()
     if args.explain:
-        _explain(root, emit, args.limit)
-    _gradient_table(root, emit)
+        _explain(root, emit, args.limit, args.target)
+    _gradient_table(root, emit, args.target, session.width, args.all)
 
 
-def _gradient_table(root, emit):
+TABLE_ROWS = 40          # rows :grad shows without --all
+LEAF_ROWS = 30           # of which at most this many are labelled leaves (a network's weights)
+
+
+def name_root(graph, typed):
+    """An unlabelled result is called what the learner typed (`a*a+1`), not `(+)1`."""
+    root = graph.root
+    typed = " ".join(str(typed or "").split())
+    if not root.label and typed and typed not in graph.names.values():
+        graph.names[root] = typed
+    return graph.names[root]
+
+
+def d_of(name):
+    """`c` → `dc`, `a*a+1` → `d(a*a+1)`."""
+    return f"d{name}" if name.isidentifier() else f"d({name})"
+
+
+def rows_to_show(graph, every=False, limit=TABLE_ROWS, leaves=LEAF_ROWS):
+    """The nodes a table shows, result first: all of them with `every` or in a small graph;
+    else every labelled leaf (up to `leaves`) and the nodes nearest the result."""
+    order = list(reversed(graph.nodes))
+    if every or len(order) <= limit:
+        return order
+    chosen = set([n for n in order if not n.parents and n.label][:leaves])
+    queue, at = [graph.root], 0
+    seen = {graph.root}
+    while at < len(queue) and len(chosen) < limit:
+        node = queue[at]
+        at += 1
+        chosen.add(node)
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return [n for n in order if n in chosen]
+
+
+def _gradient_table(root, emit, typed="", width=None, every=False):
     from ..graph import walk
     graph = walk(root)
-    rows = [[graph.names[node], node.op or "", node.data, node.grad] for node in reversed(graph.nodes)]
+    name = name_root(graph, typed)
+    shown = rows_to_show(graph, every)
+    rows = [[graph.names[node], node.op or "", node.data, node.grad] for node in shown]
     emit.table([_("node"), _("op"), "data", "grad"], rows,
-               _("Gradients of {name} (d{name}/d node):").format(name=graph.names[root]))
+               _("Gradients of {name} ({d}/d node):").format(name=name, d=d_of(name)), width)
+    hidden = len(graph.nodes) - len(shown)
+    if hidden:
+        emit.text(_("… {n} more nodes; :grad {target} --all shows them all.").format(
+            n=hidden, target=typed or name))
 
 
 # ---- telling the steps ----
 
-def _explain(root, emit, limit):
+def _explain(root, emit, limit, typed=""):
     from ..explain import explain_backprop
     backprop = explain_backprop(root)
+    name_root(backprop.graph, typed)
     names = backprop.graph.names
     emit.text(_("Backpropagation from {root}, node by node in the order backprop takes them:")
               .format(root=names[root]))
@@ -108,7 +154,7 @@ def _sum(parts, total):
 
 
 def _d(root_name, node_name):
-    return f"d{root_name}/d{node_name}"
+    return f"{d_of(root_name)}/d{node_name}"
 
 
 def _expression(node, names):
@@ -198,10 +244,11 @@ class _Stepper:
     """Backprop done by hand, as the course does with `propagar`: each Enter runs one node's
     step for real, so the drawing's gradients fill in as the walk goes on."""
 
-    def __init__(self, session, root, limit):
+    def __init__(self, session, root, limit, typed=""):
         from ..explain import explain_backprop
-        self.session, self.root, self.limit = session, root, limit
+        self.session, self.root, self.limit, self.typed = session, root, limit, typed
         self.backprop = explain_backprop(root)
+        name_root(self.backprop.graph, typed)
         self.index = 0
         root.zero_grad()
         root.grad = 1.0      # what backward() starts from
@@ -217,7 +264,7 @@ class _Stepper:
             self._wait(emit)
             return
         emit.styled(_leaves_fragments(self.backprop, self.limit))
-        _gradient_table(self.root, emit)
+        _gradient_table(self.root, emit, self.typed, self.session.width)
         self.session.state.pop(STEPPER, None)
 
     def _wait(self, emit):
@@ -230,8 +277,8 @@ class _Stepper:
         self.root.backward()
 
 
-def _start_stepping(session, root, emit, limit):
-    stepper = _Stepper(session, root, limit)
+def _start_stepping(session, root, emit, limit, typed=""):
+    stepper = _Stepper(session, root, limit, typed)
     session.state[STEPPER] = stepper
     names = stepper.backprop.graph.names
     emit.text(_("Backpropagation from {root}, one node at a time ({n} nodes pass a gradient on):")
