@@ -41,7 +41,7 @@ class Dataset:
     def unscale(self, value, column=None):
         """A scaled value back in the column's own units (the target's by default)."""
         low, high = self.scales.get(column or self.target, (0.0, 1.0))
-        return low + value * (high - low)
+        return low + value * ((high - low) or 1.0)   # the span load_csv divided by
 
 
 def course():

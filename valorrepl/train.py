@@ -98,6 +98,9 @@ def fit(model, xs, ys, epochs=100, learning_rate=0.1, loss="sse", on_epoch=None,
                                      f"try a smaller learning rate")
         if on_epoch is not None:
             on_epoch(EpochReport(epoch, epochs, current.data))
-    # the loss of the trained model, with a fresh graph for :grad and :draw
+    # the loss of the trained model, with a fresh graph for :grad and :draw — backpropagated,
+    # so its drawing shows the same gradients as the weights
     result.loss = loss_fn(predict(model, xs), ys)
+    model.zero_grad()
+    result.loss.backward()
     return result

@@ -115,8 +115,13 @@ def _layer_sizes(text):
 
 def _summary(dataset, model, result, seconds, emit):
     final = result.loss.data if result.loss is not None else float("nan")
-    emit.text(_("Final loss {loss:.6f} after {epochs} epochs ({seconds:.2f} s).")
+    # the progress line and the curve show each epoch's loss before its update; `loss` is
+    # the trained model's, after the last update: both are named, so they cannot disagree
+    emit.text(_("Final loss {loss:.6f} after {epochs} epochs ({seconds:.2f} s): the trained model's, in `loss`.")
               .format(loss=final, epochs=len(result.losses), seconds=seconds))
+    if result.losses:
+        emit.text(_("The last epoch began at loss {last:.6f} (the last point of the curve); "
+                    "its update brought it to {loss:.6f}.").format(last=result.losses[-1], loss=final))
     predictions = predict(model, dataset.xs)
     if dataset.task == "classification":
         emit.text(_("Accuracy: {share:.0%} of {n} samples.").format(
