@@ -85,8 +85,11 @@ def run_lines(session, lines, out=sys.stdout, err=sys.stderr, file_name=None):
             text = plain_text(reply)
             if file_name and reply.kind == "error":
                 text = f"{file_name}:{first_line + where_in(session)}: {text}"
-            stream.write(text + "\n")
-            stream.flush()
+            try:
+                stream.write(text + "\n")
+                stream.flush()
+            except (BrokenPipeError, ReaderGone):
+                raise ReaderGone from None   # out of the learner's code too, which catches Exception
         outcome = session.run(source, emit)
         status = 0 if outcome.ok else 1
         failed = failed or not outcome.ok
@@ -121,13 +124,18 @@ def where_in(session):
     import traceback
     frames = [frame for frame in traceback.extract_tb(getattr(error, "__traceback__", None))
               if frame.filename == "<input>"]
-    return frames[-1].lineno - 1 if frames and frames[-1].lineno else 0
+    # the first such frame is this input's own code; later ones are functions earlier inputs defined
+    return frames[0].lineno - 1 if frames and frames[0].lineno else 0
+
+
+class ReaderGone(BaseException):
+    """The program reading our output has closed it (`valorrepl … | head`)."""
 
 
 def main(argv=None):
     try:
         return _main(argv)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # `valorrepl … | head`: the reader has gone; leave quietly, with nothing more to flush
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -10,10 +10,12 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import _
+
 __all__ = ["Dataset", "DataFormatError", "course", "xor", "moons", "circles", "penguins",
            "load_csv", "DATASETS", "load"]
 
-MISSING = {"", "na", "nan", "null", "none", "?"}
+MISSING = {"", "na", "n/a", "null", "none", "?"}   # "nan" written out is an error: see _number
 PENGUINS_CSV = Path(__file__).with_name("datasets") / "penguins.csv"
 
 
@@ -30,6 +32,8 @@ class Dataset:
     target: str
     task: str = "regression"      # or "classification" (targets −1 / +1)
     scales: dict = field(default_factory=dict)   # column → (min, max) before min-max scaling
+    left_out: list = field(default_factory=list)  # columns of a CSV file with no numbers (names, …)
+    dropped: int = 0              # rows of a CSV file left out for a missing value
 
     def __len__(self):
         return len(self.xs)
@@ -100,45 +104,48 @@ def penguins(target="body_mass_g", features=None):
 def load_csv(path, target=None, features=None, scale=True):
     """Read numeric columns of a CSV file with a header row.
 
-    target defaults to the last column, features to every other numeric column. Rows with a
-    missing value (empty, NA, nan…) in a chosen column are dropped. With scale, each column is
-    min-max scaled to [0, 1], as the course does; the Dataset keeps the ranges to undo it.
+    target defaults to the last column, features to every other column of numbers; a column
+    with no numbers at all (species names…) is left out, one with numbers and a stray word is
+    a DataFormatError naming file, line and column. Rows with a missing value (empty, NA, ?…)
+    in a chosen column are dropped. With scale, each column is min-max scaled to [0, 1], as
+    the course does; the Dataset keeps the ranges to undo it.
     """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DataFormatError(f"{path}: not a UTF-8 text file ({error.reason})") from None
+        raise DataFormatError(_("{path}: not a UTF-8 text file ({reason})").format(
+            path=path, reason=error.reason)) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or not any(rows[0]):
-        raise DataFormatError(f"{path}:1: the file is empty; the first line should name the columns")
+        raise DataFormatError(_("{path}:1: the file is empty; the first line should name the columns")
+                              .format(path=path))
     header = [name.strip() for name in rows[0]]
     target = target or header[-1]
-    if features is None:
-        features = [name for name in header if name != target and _numeric_column(rows, header.index(name))]
-    for name in [*features, target]:
+    for name in [*(features or []), target]:
         if name not in header:
-            raise DataFormatError(f"{path}:1: no column named {name!r}; the columns are {', '.join(header)}")
+            raise DataFormatError(_("{path}:1: no column named {name}; the columns are {columns}").format(
+                path=path, name=repr(name), columns=", ".join(header)))
+    left_out = []
+    if features is None:
+        features = [name for name in header if name != target]
+        left_out = [name for name in features if not _has_numbers(path, rows, header.index(name))]
+        features = [name for name in features if name not in left_out]
     wanted = [header.index(name) for name in [*features, target]]
-    table = []
+    table, dropped = [], 0
     for line_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise DataFormatError(f"{path}:{line_number}: expected {len(header)} fields, found {len(row)}")
+            raise DataFormatError(_("{path}:{line}: expected {n} fields, found {found}").format(
+                path=path, line=line_number, n=len(header), found=len(row)))
         cells = [row[i].strip() for i in wanted]
         if any(cell.lower() in MISSING for cell in cells):
+            dropped += 1
             continue
-        values = []
-        for i, cell in zip(wanted, cells):
-            try:
-                values.append(float(cell))
-            except ValueError:
-                raise DataFormatError(f"{path}:{line_number}:{i + 1}: {cell!r} in column "
-                                      f"{header[i]!r} is not a number") from None
-        table.append(values)
+        table.append([_number(cell, path, line_number, i, header[i]) for i, cell in zip(wanted, cells)])
     if not table:
-        raise DataFormatError(f"{path}: no complete rows of numbers to learn from")
+        raise DataFormatError(_("{path}: no complete rows of numbers to learn from").format(path=path))
     columns = [*features, target]
     scales = {}
     if scale:
@@ -149,17 +156,41 @@ def load_csv(path, target=None, features=None, scale=True):
             for r in table:
                 r[j] = (r[j] - low) / span
     return Dataset(path.stem, [r[:-1] for r in table], [r[-1] for r in table],
-                   list(features), target, scales=scales)
+                   list(features), target, scales=scales, left_out=left_out, dropped=dropped)
 
 
-def _numeric_column(rows, index):
-    cells = [row[index].strip() for row in rows[1:] if index < len(row)]
-    present = [c for c in cells if c.lower() not in MISSING]
+def _number(cell, path, line, index, column):
+    """A cell as a finite float, or a DataFormatError saying where it is (file:line:column)."""
     try:
-        [float(c) for c in present]
+        value = float(cell)
+    except ValueError:
+        raise DataFormatError(_("{path}:{line}:{column}: {cell} in column {name} is not a number").format(
+            path=path, line=line, column=index + 1, cell=repr(cell), name=repr(column))) from None
+    if not math.isfinite(value):
+        raise DataFormatError(_("{path}:{line}:{column}: {cell} in column {name} is not a finite number")
+                              .format(path=path, line=line, column=index + 1, cell=repr(cell), name=repr(column)))
+    return value
+
+
+def _has_numbers(path, rows, index):
+    """False for a column with no numbers (names, species): it is left out. A column of numbers
+    with a stray word in it is a mistake in the file, and raises where the word is."""
+    cells = [(line, row[index].strip()) for line, row in enumerate(rows[1:], start=2) if index < len(row)]
+    present = [(line, cell) for line, cell in cells if cell.lower() not in MISSING]
+    numbers = [cell for _line, cell in present if _is_float(cell)]
+    if not numbers:
+        return False
+    for line, cell in present:
+        _number(cell, path, line, index, rows[0][index].strip())
+    return True
+
+
+def _is_float(text):
+    try:
+        float(text)
     except ValueError:
         return False
-    return bool(present)
+    return True
 
 
 DATASETS = {"course": course, "xor": xor, "moons": moons, "circles": circles, "penguins": penguins}
@@ -171,6 +202,7 @@ def load(name, target=None):
         return DATASETS[name](target=target) if name == "penguins" and target else DATASETS[name]()
     if Path(name).suffix.lower() == ".csv" or Path(name).exists():
         if not Path(name).exists():
-            raise FileNotFoundError(f"no such file: {name}")
+            raise FileNotFoundError(2, _("No such file or directory"), name)
         return load_csv(name, target)
-    raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)} or a .csv file")
+    raise ValueError(_("unknown data set {name}; choose one of {names} or a .csv file").format(
+        name=repr(name), names=", ".join(DATASETS)))

@@ -108,8 +108,11 @@ def _picture(session, args, emit, graph, source, fmt):
         return
     except draw.DotFailed as error:
         raise CommandError(_("dot could not draw this graph: {error}").format(error=error)) from None
-    path = Path(args.output) if args.output else _picture_path(args.target, fmt)
-    path.write_bytes(picture)
+    if args.output:
+        path = Path(args.output)
+        path.write_bytes(picture)
+    else:
+        path = _save_picture(args.target, fmt, picture, emit)
     if args.output:
         lines = [_("Wrote {path}").format(path=path)]
         if summarised:
@@ -133,12 +136,30 @@ def ascii_only():
     return False
 
 
-def _picture_path(target, fmt):
+def _save_picture(target, fmt, picture, emit):
+    """Write the picture to the pictures folder, or, when that folder cannot be written (a
+    read-only home, a bad VALORREPL_HOME), to the system's temporary folder, saying so."""
+    import tempfile
+    try:
+        path = _picture_path(target, fmt)
+        path.write_bytes(picture)
+        return path
+    except OSError as error:
+        from ..paths import data_dir
+        from ..session import os_error_text
+        path = _picture_path(target, fmt, Path(tempfile.gettempdir()) / "valorrepl-pictures")
+        path.write_bytes(picture)
+        emit.warning(_("Cannot write to {folder} ({reason}); the picture went to {temp} instead.").format(
+            folder=data_dir() / "pictures", reason=os_error_text(error), temp=path.parent))
+        return path
+
+
+def _picture_path(target, fmt, folder=None):
     """Where a picture goes when no -o is given: the learner's pictures folder, named after
     what was drawn (a terminal cannot show an SVG, so it must be somewhere to open)."""
     from ..paths import data_dir
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", target).strip("._") or "graph"
-    folder = data_dir() / "pictures"
+    folder = folder or data_dir() / "pictures"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{stem[:60]}.{fmt}"
 

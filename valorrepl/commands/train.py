@@ -1,5 +1,6 @@
 """`:train` — train a multilayer perceptron on a data set, with progress and a summary."""
 
+import math
 import time
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def train_command(session, args, emit):
     sizes = _layer_sizes(settings["layers"])
     if args.epochs is not None and args.epochs < 1:
         raise CommandError(_("--epochs must be at least 1"))
+    if args.lr is not None and not (math.isfinite(args.lr) and args.lr > 0):
+        raise CommandError(_("--lr must be a positive number, such as 0.1"))
     if sizes[-1] != 1:
         raise CommandError(_("the last layer must have 1 neuron: it gives the prediction"))
     output = "linear" if dataset.task == "classification" else None
@@ -65,6 +68,7 @@ def train_command(session, args, emit):
     # copied before training, so that PyTorch starts from the same weights
     torch_model = beside_torch.copy_for_training(model) if args.backend == "torch" else None
     session.namespace.update(model=model, dataset=dataset)
+    _what_was_left_out(dataset, emit)
     emit.text(_("Training {model} on {data}: {n} samples, {epochs} epochs, learning rate {lr}, loss {loss}.")
               .format(model=f"MLP({len(dataset.features)}, {sizes})", data=dataset.name, n=len(dataset),
                       epochs=settings["epochs"], lr=settings["lr"], loss=settings["loss"]))
@@ -95,12 +99,28 @@ def train_command(session, args, emit):
 
 def _load(session, args):
     name = args.data
-    if name in session.datasets and name != "penguins":
-        return session.datasets[name]()
     try:
-        return data.load(name, args.target)
+        if name in session.datasets and name != "penguins":
+            dataset = session.datasets[name]()
+        else:
+            dataset = data.load(name, args.target)
     except ValueError as error:
         raise CommandError(str(error)) from None
+    if args.target and args.target != dataset.target:
+        raise CommandError(_("{data} has no column {target} to predict; its target is {own}").format(
+            data=name, target=repr(args.target), own=repr(dataset.target)))
+    return dataset
+
+
+def _what_was_left_out(dataset, emit):
+    """One line on what a CSV file gave that training does not use, so nothing vanishes unsaid."""
+    parts = []
+    if dataset.left_out:
+        parts.append(_("columns without numbers left out: {names}").format(names=", ".join(dataset.left_out)))
+    if dataset.dropped:
+        parts.append(_("{n} row(s) with missing values dropped").format(n=dataset.dropped))
+    if parts:
+        emit.text("; ".join(parts) + ".")
 
 
 def _layer_sizes(text):
