@@ -182,6 +182,9 @@ class Valor:
 
     def topological_order(self):
         """Every node of this graph, each after all of its parents (leaves first, self last)."""
+        return self._order(with_leaves=True)
+
+    def _order(self, with_leaves):
         # an explicit stack instead of recursion, so a chain of a million operations is fine:
         # a node waits on the stack until all its parents are in the order, then joins it
         order, seen = [], {self}
@@ -195,7 +198,8 @@ class Valor:
                     if parent.parents:
                         stack.append(parent)
                         break
-                    join(parent)  # a leaf has nothing to wait for
+                    if with_leaves:
+                        join(parent)  # a leaf has nothing to wait for
             else:
                 join(done())
         return order
@@ -211,7 +215,7 @@ class Valor:
         Inner nodes are recomputed on every call; leaves accumulate across calls, as in
         PyTorch (call zero_grad() to clear them).
         """
-        inner = [node for node in self.topological_order() if node.parents]  # leaves pass nothing on
+        inner = self._order(with_leaves=False) if self.parents else []  # leaves pass nothing on
         # phase 1: inner nodes start from zero so a second call never double-counts them
         for node in inner:
             node.grad = 0.0
