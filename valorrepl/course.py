@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .i18n import _
-from .lessons import LESSON_FILE, MISSES_BEFORE_HINT, Catalog, Problem, Text, validate_file
+from .lessons import LESSON_FILE, MISSES_BEFORE_HINT, Catalog, Problem, Text, read_toml, validate_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -168,17 +168,9 @@ def check_course(path, found, checks=None):
 
 def _read(path):
     """(Course, [Problem]): the course as far as it could be read (None when not at all)."""
-    shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(shown, 0, _("cannot read the file: {error}").format(error=error))]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        return None, [Problem(shown, int(found.group(1)) if found else 0,
-                              _("not valid TOML: {error}").format(error=error))]
+    data, text, problems = read_toml(path)
+    if problems:
+        return None, problems
     reader = _Reader(path, text)
     course = reader.course(data)
     return course, reader.problems

@@ -226,23 +226,31 @@ def load_lesson(path, checks=None):
     return lesson
 
 
+def read_toml(path):
+    """(data, text, [Problem]) of a TOML file; a file that cannot be read or parsed is one
+    problem, with the line TOML's parser names."""
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, None, [Problem(shown, 0, _("cannot read the file: {error}").format(error=error))]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        return None, text, [Problem(shown, int(found.group(1)) if found else 0,
+                                    _("not valid TOML: {error}").format(error=error))]
+
+
 def validate_file(path, checks=None):
     """(Lesson or None, [Problem]) for one lesson file, checked against the schema and `checks`
     (name → function; the built-in checks when None)."""
     path = Path(path)
     if path.is_dir():
         path = path / LESSON_FILE
-    shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(shown, 0, _("cannot read the file: {error}").format(error=error))]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        return None, [Problem(shown, int(found.group(1)) if found else 0,
-                              _("not valid TOML: {error}").format(error=error))]
+    data, text, problems = read_toml(path)
+    if problems:
+        return None, problems
     builder = _Builder(path, _Lines(text), checks if checks is not None else checks_module.builtin_registry())
     lesson = builder.lesson(data)
     return (None if builder.problems else lesson), builder.problems
