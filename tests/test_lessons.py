@@ -620,3 +620,16 @@ def test_the_welcome_offers_to_resume_a_lesson_in_progress():
     learner(":lesson 1")
     text = banner(Session(language="en"))
     assert "New here?" not in text and ":lesson takes you back" in text
+
+
+def test_looking_at_a_value_is_not_a_wrong_try():
+    learner = Learner("en")
+    learner(":lesson graph")
+    tutor = learner.tutor
+    while tutor.step.id != "record-parents":
+        learner.answer(tutor.step)
+    misses = dict(tutor.record.get("misses", {}))
+    out = learner("1 + 1")                      # looking, not answering
+    assert "✗" not in out and "put back" not in out and out.startswith("2")
+    assert tutor.record.get("misses", {}) == misses and tutor.step.id == "record-parents"
+    assert "✗ Not yet:" in learner(WRONG["graph"]["record-parents"])   # a real try still counts

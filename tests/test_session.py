@@ -114,3 +114,10 @@ def test_only_plain_variables_become_valors(run, session):
     assert run("f()") == "3"
     run("xs = [0, 0]\nxs[0] = 5")
     assert session.namespace["xs"] == [5, 0]
+
+
+def test_unknown_names_suggest_the_learners_own_names_first(run):
+    assert "hinge" not in run(":grad nothing")
+    run("weights = 2")
+    assert "Did you mean weights?" in run(":grad weigths")
+    assert "Did you mean --explain?" in run(":grad weights --explian") and ". Did you mean" in run(":grad weights --explian")

@@ -54,6 +54,7 @@ An answer that is only unfinished (a name it needs is not defined yet) is not a 
 what the learner typed.
 """
 
+import ast
 import difflib
 import getpass
 import importlib.util
@@ -224,6 +225,15 @@ def load_lesson(path, checks=None):
     if problems:
         raise LessonFormatError(problems)
     return lesson
+
+
+def is_expression(source):
+    """True for input that is a single expression (`r`, `a.grad + 1`), which defines nothing."""
+    try:
+        tree = ast.parse(source.strip())
+    except (SyntaxError, ValueError):
+        return False
+    return len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr)
 
 
 def read_toml(path):
@@ -1390,10 +1400,14 @@ class Tutor:
         self._snapshot = None
         if namespace is not self.session.namespace:
             return
-        rebound = tuple(k for k, v in namespace.items() if k not in before or before[k] is not v)
+        rebound = tuple(k for k, v in namespace.items()
+                        if k != "_" and (k not in before or before[k] is not v))  # `_`: the last value shown
         output = "\n".join(r.text for r in captured if r.kind in ("stdout", "value"))
         answer = checks_module.Answer(namespace, outcome.value, output, rebound, self.session)
         verdict, incomplete = self.judge(step, answer)
+        # an expression that defines nothing is the learner looking at something (`r`, `a.grad`):
+        # not an answer, so never a wrong try
+        incomplete = incomplete or (verdict is not None and not rebound and is_expression(source))
         if verdict is None and not incomplete:
             self._right(step, emit)
         elif incomplete:

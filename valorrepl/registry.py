@@ -58,7 +58,7 @@ class _Parser(argparse.ArgumentParser):
             options, extras = self.parse_known_args(args, namespace)
             if extras:
                 self.error(_("unrecognized arguments: {words}").format(words=" ".join(extras))
-                           + self._did_you_mean(extras))
+                           + (self._did_you_mean(extras) and "." + self._did_you_mean(extras)))
         return options
 
     def format_usage(self):

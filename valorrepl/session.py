@@ -194,6 +194,10 @@ def _safe_repr(value):
 
 # ---- the namespace a learner starts with ----
 
+def _preloaded_names():
+    return {k for k in fresh_namespace() if not k.startswith("_")}
+
+
 def fresh_namespace():
     namespace = {"__name__": "__valorrepl__", "__builtins__": __builtins__, "__valor__": Valor}
     for module in (engine, nn):
@@ -574,8 +578,12 @@ class Session:
 
     def _did_you_mean(self, name):
         import difflib   # only for a mistyped name: it costs every start-up ~3 ms at the top
-        close = difflib.get_close_matches(name, [k for k in self.namespace if not k.startswith("_")], 3)
-        return (" " + _("Did you mean {names}?").format(names=", ".join(close))) if close else ""
+        # the learner's own names first; the preloaded ones (hinge, moons…) only when very close
+        preloaded = _preloaded_names()
+        own = [k for k in self.namespace if not k.startswith("_") and k not in preloaded]
+        close = (difflib.get_close_matches(name, own, 3)
+                 or difflib.get_close_matches(name, sorted(preloaded), 3, cutoff=0.8))
+        return (". " + _("Did you mean {names}?").format(names=", ".join(close))) if close else ""
 
     def should_stop(self):
         """True once the learner pressed Ctrl-C during a cancellable command."""
