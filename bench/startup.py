@@ -18,12 +18,13 @@ def floor_command():
     return [sys.executable, "-c", "import prompt_toolkit, pygments"]
 
 
-def time_to_prompt(timeout=60):
-    """Seconds from spawning valorrepl on a pseudo-terminal to the prompt on its screen."""
+def time_to_prompt(home, timeout=60):
+    """Seconds from spawning valorrepl on a pseudo-terminal to the prompt on its screen, with
+    `home` as its data folder (VALORREPL_HOME)."""
     import pexpect
 
     command = valorrepl_command()
-    env = dict(os.environ, TERM="xterm-256color", VALORREPL_LANG="en")
+    env = dict(os.environ, TERM="xterm-256color", VALORREPL_LANG="en", VALORREPL_HOME=str(home))
     start = time.perf_counter()
     child = pexpect.spawn(command[0], command[1:], env=env, dimensions=(24, 80), timeout=timeout)
     child.expect_exact(PROMPT)
@@ -78,3 +79,15 @@ def slowest_imports(limit=8):
         if name not in floor and not name.startswith("valorrepl") and importer.startswith("valorrepl"):
             rows.append((ms, name))
     return sorted(rows, reverse=True)[:limit]
+
+
+def returning_learner_home(folder):
+    """A data folder as a learner leaves it: a history and a lesson in progress."""
+    home = Path(folder)
+    (home / "progress").mkdir(parents=True, exist_ok=True)
+    (home / "history").write_text("\n# 2026-01-01\n+a = 2\n", encoding="utf-8")
+    env = dict(os.environ, VALORREPL_HOME=str(home), VALORREPL_LANG="en")
+    import subprocess
+    subprocess.run([*valorrepl_command()], input=":lesson 1\n\n", text=True, env=env,
+                   capture_output=True, timeout=60, check=False)
+    return home
