@@ -20,12 +20,14 @@ def help_command(session, args, emit):
     if args.name:
         cmd = session.commands.get(args.name.lstrip(":"))
         aliases = ", ".join(":" + a for a in cmd.aliases)
-        lines = [f":{cmd.name} — {_(cmd.summary)}"]
+        width = max(session.width, 20)
+        lines = _wrap(f":{cmd.name} — {_(cmd.summary)}", width)
         if aliases:
-            lines.append(_("Also: {aliases}").format(aliases=aliases))
-        lines.append(cmd.usage())
+            lines += _wrap(_("Also: {aliases}").format(aliases=aliases), width)
+        lines += _wrap(" ".join(cmd.usage().split()), width, "    ")  # argparse breaks it for 80 columns
         for opt in cmd.options:
-            lines.append(f"  {', '.join(opt.flags):<22} {_(opt.settings.get('help', ''))}")
+            flags = f"  {', '.join(opt.flags):<22} "
+            lines += _wrap(flags + _(opt.settings.get('help', '')), width, " " * len(flags))
         if cmd.example:
             lines += ["", _("Example:"), *("  " + line for line in cmd.example.splitlines())]
         emit.text("\n".join(lines))
@@ -33,9 +35,15 @@ def help_command(session, args, emit):
     rows = [[":" + cmd.name, ", ".join(":" + a for a in cmd.aliases), _(cmd.summary)]
             for cmd in session.commands]
     emit.table([_("command"), _("also"), _("what it does")], rows, width=session.width)
+    emit.text("\n".join(_wrap(_("Type :help NAME for one command in full. Anything else is Python: "
+                                "a = 2, c = a * b."), session.width)))
+
+
+def _wrap(text, width, indent=""):
+    """Lines that fit the terminal, broken between words (never inside one)."""
     import textwrap
-    emit.text(textwrap.fill(_("Type :help NAME for one command in full. Anything else is Python: a = 2, c = a * b."),
-                            session.width, break_on_hyphens=False))
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False,
+                         break_long_words=False) or [""]
 
 
 @hookimpl
