@@ -322,8 +322,7 @@ def test_is_complete_for_console_clients(kernel):
 # ---- lessons ----
 
 def test_lesson_steps_render_as_markdown_and_the_next_cell_is_checked(kernel):
-    if not kernel.execute(":help lesson").status == "ok":
-        pytest.skip("no lessons here")
+    assert kernel.execute(":help lesson").status == "ok"
     start = kernel.execute(":lesson kernel-check")
     assert start.status == "ok" and "step 1 of 3" in start.text
     [step] = [d["data"] for d in start.outputs("display_data") if "text/markdown" in d["data"]]
