@@ -8,6 +8,8 @@ import math
 import struct
 import zlib
 
+from .i18n import _
+
 __all__ = ["loss_chart", "decision_regions", "loss_svg", "loss_png"]
 
 
@@ -51,7 +53,7 @@ def loss_chart(losses, width=60, height=10):
         fragments += [("muted", f"{axis:>{margin}} │"), ("chart.line", "".join(row).rstrip()), ("", "\n")]
     scale = " (log)" if log else ""
     fragments.append(("muted", f"{'':>{margin}} └{'─' * width}\n{'':>{margin}}  1"
-                               f"{'epoch ' + str(len(losses)) + scale:>{width - 1}}\n"))
+                               f"{_('epoch {n}').format(n=len(losses)) + scale:>{width - 1}}\n"))
     return fragments
 
 
