@@ -146,3 +146,14 @@ def test_file_names_complete(session, tmp_path, monkeypatch):
     assert complete(session, ".h") == [".hidden"]
     assert complete(session, f"{folder}/work.") == [f"{folder}/work.txt"]
     assert complete(session, "nowhere/x") == []
+
+
+def test_file_errors_in_the_learners_language(run, tmp_path):
+    from valorrepl.i18n import set_language
+    run("a = 2")
+    set_language("pt")
+    try:
+        out = run(f":save {tmp_path / 'no' / 'such' / 'x.txt'}")
+        assert "No such file" not in out and "não" in out
+    finally:
+        set_language("en")

@@ -15,7 +15,7 @@ from ..errors import CommandError
 from ..hookspecs import hookimpl
 from ..i18n import _
 from ..registry import command, option
-from ..session import Emitter, Image, Markdown, Progress, split_input
+from ..session import Emitter, Image, Markdown, Progress, os_error_text, split_input
 from .workspace import complete_files
 
 STATE = "transcript"
@@ -147,7 +147,7 @@ def transcript_command(session, args, emit):
         path.write_text(to_markdown(entries, learner_name()), encoding="utf-8")
     except OSError as error:
         raise CommandError(_("cannot write {path}: {reason}").format(
-            path=args.file, reason=error.strerror or error)) from None
+            path=args.file, reason=os_error_text(error))) from None
     emit.text(_("Wrote {n} input(s) to {path}.").format(n=len(entries), path=path))
 
 

@@ -17,6 +17,7 @@ from ..i18n import _
 from ..lines import inputs
 from ..nn import Module
 from ..registry import command, option
+from ..session import os_error_text
 
 # commands never written to a saved file: replaying them would write files, load again or quit
 NOT_SAVED = ("save", "load", "quit")
@@ -160,7 +161,7 @@ def save_command(session, args, emit):
         path.write_text(session_text(session), encoding="utf-8")
     except OSError as error:
         raise CommandError(_("cannot write {path}: {reason}").format(
-            path=args.file, reason=error.strerror or error)) from None
+            path=args.file, reason=os_error_text(error))) from None
     emit.text(_("Inputs saved to {path}: {n}.").format(n=count, path=args.file))
 
 
@@ -190,7 +191,7 @@ def load_command(session, args, emit):
         raise CommandError(_("cannot read {path}: it is not a text file").format(path=args.file)) from None
     except OSError as error:
         raise CommandError(_("cannot read {path}: {reason}").format(
-            path=args.file, reason=error.strerror or error)) from None
+            path=args.file, reason=os_error_text(error))) from None
     if args.fresh:
         session.run(":reset")     # through the session, so a later :save starts from here too
     pending = session.pending
