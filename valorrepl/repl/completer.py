@@ -14,6 +14,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion, Path
 from prompt_toolkit.document import Document
 
 from ..i18n import _
+from .lexer import is_number
 
 MAX_COMPLETIONS = 200
 NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)$")
@@ -173,7 +174,7 @@ def _next_positional(cmd, words):
     for word in words:
         if skip:
             skip = False
-        elif word.startswith("-") and not _is_number(word):
+        elif word.startswith("-") and not is_number(word):
             opt = _option_for(cmd, word)
             skip = opt is not None and _takes_value(opt)
         else:
@@ -225,12 +226,6 @@ def _open_string(line):
     return line[start:] if quote else None
 
 
-def _is_number(word):
-    try:
-        float(word)
-    except ValueError:
-        return False
-    return True
 
 
 def _public_first(name):

@@ -58,12 +58,12 @@ def lex_command(line, session):
         word = match.group()
         if word.isspace():
             fragments.append(("", word))
-        elif word.startswith("-") and not _is_number(word):
+        elif word.startswith("-") and not is_number(word):
             known_flag = not flags or word.split("=")[0] in flags
             fragments.append(("class:command.option" if known_flag else "class:command.unknown", word))
         elif word[:1] in "\"'":
             fragments.append(("class:pygments.literal.string", word))
-        elif _is_number(word):
+        elif is_number(word):
             fragments.append(("class:pygments.literal.number", word))
         else:
             fragments.append(("class:command.argument", word))
@@ -84,7 +84,7 @@ def _find(session, name):
         return None
 
 
-def _is_number(word):
+def is_number(word):
     try:
         float(word)
     except ValueError:
