@@ -312,7 +312,7 @@ def test_banner_in_portuguese():
     from valorrepl.session import Session
     session = Session(language="pt")
     text = banner(session)
-    assert ":help" in text and "Digite" in text
+    assert ":ajuda" in text and ":licoes" in text and "Digite" in text   # the Portuguese aliases
 
 
 def test_colour_is_off_for_no_color_dumb_terminals_and_the_option(session):
