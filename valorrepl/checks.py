@@ -458,13 +458,11 @@ def method_matches_reference(answer, class_name: str, methods: list, compare: li
     and report the first difference. `compare` picks what must agree: "data", "parents", "op",
     "grad" (the inputs' gradients after backward). Methods: __add__, __mul__, __radd__, __rmul__,
     __truediv__, __pow__, __neg__, __sub__, __rsub__, exp, sigmoid|sig."""
-    cls = answer.namespace.get(class_name)
-    if not isinstance(cls, type):
-        raise Incomplete(_("the class {name} is not defined yet.").format(name=class_name))
+    missing = defines_class(answer, class_name, methods)   # the class and its methods first
+    if missing:
+        return missing
+    cls = answer.namespace[class_name]
     for method in methods:
-        if _own_method(cls, method) is None:
-            return _("the class {name} should define the method {method}.").format(
-                name=class_name, method=method.split("|")[0])
         for text, xs, build in REFERENCE_CASES[method]:
             problem = _compare_case(cls, method.split("|")[0], text, xs, build, compare)
             if problem:
