@@ -52,6 +52,17 @@ def scalar_loss(model, xs, ys, number):
     return data_loss + reg_loss
 
 
+def scalar_step(model, data, number, k):
+    """One step of micrograd's demo for a scalar engine: forward, zero grads, backward, SGD."""
+    loss = scalar_loss(model, data.xs, data.ys, number)
+    model.zero_grad()
+    loss.backward()
+    lr = learning_rate(k)
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return loss.data
+
+
 class ValorreplW1:
     name = "valorrepl"
     as_in_valorrepl = True   # run each step as valorrepl runs an input (engine.fewer_collections)
@@ -64,16 +75,7 @@ class ValorreplW1:
 
     def step(self, k):
         with fewer_collections() if self.as_in_valorrepl else contextlib.nullcontext():
-            return self._step(k)
-
-    def _step(self, k):
-        loss = scalar_loss(self.model, self.data.xs, self.data.ys, Valor)
-        self.model.zero_grad()
-        loss.backward()
-        lr = learning_rate(k)
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
-        return loss.data
+            return scalar_step(self.model, self.data, Valor, k)
 
 
 class MicrogradW1:
@@ -88,13 +90,7 @@ class MicrogradW1:
         self.data = data
 
     def step(self, k):
-        loss = scalar_loss(self.model, self.data.xs, self.data.ys, self.value)
-        self.model.zero_grad()
-        loss.backward()
-        lr = learning_rate(k)
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
-        return loss.data
+        return scalar_step(self.model, self.data, self.value, k)
 
 
 class TorchScalarMLP:
